@@ -1,0 +1,76 @@
+# Workout-log platform. `make help` lists the targets. Every target installs what it needs first.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+CHECKOV_VENV := .venv-checkov
+RUNTIME ?= python3.13
+ARCH ?= arm64
+ENV ?= dev
+PORT ?= 3000
+N ?= 3000
+ZIP := dist/workout-log-$(RUNTIME)-$(ARCH).zip
+
+.PHONY: help install build test lint fmt unit run load bench plan apply mutation openapi checkov clean
+
+help: ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: requirements-dev.txt lambda/pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt -e lambda
+	touch $@
+
+$(CHECKOV_VENV)/.installed: requirements-checkov.txt
+	$(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-checkov.txt
+	touch $@
+
+install: $(VENV)/.installed $(CHECKOV_VENV)/.installed ## Create .venv (and .venv-checkov) with every pinned tool; quick when nothing changed
+
+build: $(VENV)/.installed ## Build the Lambda zip into dist/ (RUNTIME=python3.13 ARCH=arm64|x86_64), reproducibly
+	$(BIN)/python scripts/build_lambda.py --runtime $(RUNTIME) --arch $(ARCH) --out $(ZIP)
+
+lint: $(VENV)/.installed ## ruff lint and format check, terraform fmt -check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python scripts/terraform.py fmt-check modules environments
+
+fmt: $(VENV)/.installed ## Format Python (ruff) and Terraform (terraform fmt)
+	$(BIN)/ruff check --fix-only --quiet .
+	$(BIN)/ruff format .
+	$(BIN)/python scripts/terraform.py fmt modules environments
+
+checkov: $(CHECKOV_VENV)/.installed ## Policy gate: checkov over modules/ and environments/
+	$(CHECKOV_VENV)/bin/checkov --config-file .checkov.yaml
+
+unit: $(VENV)/.installed ## pytest only (all suites)
+	$(BIN)/python -m pytest
+
+test: install lint unit checkov ## Every gate: ruff, pytest (all suites), terraform fmt -check, checkov
+
+run: $(VENV)/.installed ## Serve the API on http://127.0.0.1:$(PORT) against an embedded AWS emulator
+	PYTHONPATH=local $(BIN)/python -m workout_local.server --port $(PORT)
+
+load: $(VENV)/.installed ## Send N workouts (default 3000) to a running `make run` and check the totals
+	PYTHONPATH=local $(BIN)/python scripts/load.py --url http://127.0.0.1:$(PORT) --count $(N)
+
+bench: $(VENV)/.installed ## Print cold import, zip size, DynamoDB work per request, handler overhead, load figures
+	PYTHONPATH=local $(BIN)/python scripts/bench.py
+
+openapi: $(VENV)/.installed ## Regenerate docs/openapi.json from the handlers' models
+	PYTHONPATH=local $(BIN)/python -m workout_local.openapi > docs/openapi.json
+
+mutation: $(VENV)/.installed ## Break the repo in small ways (in a temp copy) and check the contract suite notices each
+	$(BIN)/python scripts/mutation.py
+
+plan: build ## terraform plan in environments/$(ENV) (needs terraform, AWS credentials and backend.hcl)
+	cd environments/$(ENV) && terraform init -backend-config=backend.hcl && terraform plan -out=tfplan
+
+apply: build ## terraform apply the plan made by `make plan ENV=...`
+	cd environments/$(ENV) && terraform apply tfplan
+
+clean: ## Remove build outputs and virtual environments
+	rm -rf build dist $(VENV) $(CHECKOV_VENV) .pytest_cache .ruff_cache

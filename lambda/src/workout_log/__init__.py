@@ -1,0 +1,1 @@
+"""Workout-log service: store workout logs and serve per-user statistics behind API Gateway."""

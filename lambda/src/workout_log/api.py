@@ -1,0 +1,181 @@
+"""The HTTP surface shared by both handlers: the resolver, request pre-checks and the mapping of every error to
+one JSON shape, in one place:
+
+    {"error": {"code": ..., "message": ..., "details": [{"field": ..., "message": ...}]}, "requestId": ...}
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from typing import Any
+
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+
+from workout_log.models.errors import ApiError, ConfigurationError, FieldProblem
+from workout_log.models.workout import MAX_BODY_BYTES
+from workout_log.observability import logger
+
+# Every route the service serves, so that a known path with another method is a 405, not a 404.
+ROUTES: dict[str, tuple[str, ...]] = {"/workouts": ("POST",), "/stats/{userId}": ("GET",)}
+_ROUTE_PATTERNS = [
+    (re.compile("^" + re.sub(r"\{[^/]+\}", "[^/]+", path) + "$"), methods) for path, methods in ROUTES.items()
+]
+
+# DynamoDB error codes that mean "slow down": answered 503 with Retry-After once the SDK's own retries are spent.
+THROTTLING_CODES = {
+    "ProvisionedThroughputExceededException",
+    "ThrottlingException",
+    "RequestLimitExceeded",
+    "TransactionConflictException",
+    "TransactionInProgressException",
+}
+_RETRYABLE_CANCELLATION_REASONS = {"ThrottlingError", "TransactionConflict", "ProvisionedThroughputExceeded"}
+_JSON_CONTENT_TYPE = re.compile(r"^application/([a-z0-9.+-]*\+)?json\s*(;.*)?$", re.IGNORECASE)
+
+
+def error_responses(descriptions: dict[int, str]) -> dict[int, dict[str, Any]]:
+    """OpenAPI entries for error statuses, all in the shared error shape."""
+    from workout_log.models.workout import ErrorResponse
+
+    schema = {"application/json": {"schema": ErrorResponse.model_json_schema()}}
+    return {status: {"description": text, "content": schema} for status, text in descriptions.items()}
+
+
+def error_body(error: ApiError, request_id: str | None) -> dict[str, Any]:
+    return {
+        "error": {
+            "code": error.code,
+            "message": error.message,
+            "details": [{"field": p.field, "message": p.message} for p in error.details],
+        },
+        "requestId": request_id,
+    }
+
+
+def _request_id(event: dict[str, Any]) -> str | None:
+    return ((event or {}).get("requestContext") or {}).get("requestId")
+
+
+def _error_response(error: ApiError, request_id: str | None) -> Response:
+    return Response(
+        status_code=error.status,
+        content_type="application/json",
+        body=json.dumps(error_body(error, request_id)),
+        headers=error.headers,
+    )
+
+
+def _header(event: dict[str, Any], name: str) -> str | None:
+    for key, value in (event.get("headers") or {}).items():
+        if key.lower() == name.lower():
+            return value
+    return None
+
+
+def precheck(event: dict[str, Any]) -> None:
+    """Checks that must run before the body is parsed: size and content type."""
+    body = event.get("body")
+    if body is None:
+        return
+    raw = body.encode() if isinstance(body, str) else body
+    size = len(base64.b64decode(raw, validate=False)) if event.get("isBase64Encoded") else len(raw)
+    if size > MAX_BODY_BYTES:
+        raise ApiError(413, "payload_too_large", f"The body must be at most {MAX_BODY_BYTES} bytes.")
+    content_type = _header(event, "Content-Type")
+    if size and not (content_type and _JSON_CONTENT_TYPE.match(content_type.strip())):
+        raise ApiError(415, "unsupported_media_type", "The body must be JSON (Content-Type: application/json).")
+
+
+def _field_name(location: tuple[Any, ...]) -> str:
+    # ("body", "durationMinutes") -> "durationMinutes"; ("query", "recent") -> "recent"; ("body",) -> "body"
+    parts = [str(part) for part in location[1:] if not isinstance(part, int)] or [str(location[0])]
+    return ".".join(parts)
+
+
+def _validation_problems(exc: RequestValidationError) -> list[FieldProblem]:
+    problems = []
+    for err in exc.errors():
+        location = tuple(err.get("loc", ("body",)))
+        if err.get("type") == "json_invalid":
+            problems.append(FieldProblem("body", "is not valid JSON"))
+        elif err.get("type") == "extra_forbidden":
+            problems.append(FieldProblem(_field_name(location), "is not a known field"))
+        elif err.get("type") == "model_attributes_type":
+            problems.append(FieldProblem("body", "must be a JSON object"))
+        else:
+            problems.append(FieldProblem(_field_name(location), str(err.get("msg", "is invalid"))))
+    return problems
+
+
+def _is_throttling(exc: Exception) -> bool:
+    response = getattr(exc, "response", None) or {}
+    code = (response.get("Error") or {}).get("Code")
+    if code in THROTTLING_CODES:
+        return True
+    if code == "TransactionCanceledException":
+        reasons = {reason.get("Code") for reason in response.get("CancellationReasons") or []}
+        return bool(reasons & _RETRYABLE_CANCELLATION_REASONS)
+    return False
+
+
+def build_app(router: Router) -> APIGatewayRestResolver:
+    app = APIGatewayRestResolver(enable_validation=True)
+    app.include_router(router)
+
+    def request_id() -> str | None:
+        return _request_id(app.current_event.raw_event)
+
+    @app.exception_handler(RequestValidationError)
+    def on_validation_error(exc: RequestValidationError) -> Response:
+        error = ApiError(400, "validation_error", "The request is invalid.", _validation_problems(exc))
+        return _error_response(error, request_id())
+
+    @app.exception_handler(ApiError)
+    def on_api_error(exc: ApiError) -> Response:
+        if exc.status >= 500:
+            logger.warning("request failed", extra={"status": exc.status, "code": exc.code})
+        return _error_response(exc, request_id())
+
+    @app.exception_handler(Exception)
+    def on_unexpected(exc: Exception) -> Response:
+        if _is_throttling(exc):
+            logger.warning("DynamoDB throttled after retries", extra={"error": str(exc)})
+            error = ApiError(
+                503, "service_unavailable", "The service is busy; retry later.", headers={"Retry-After": "1"}
+            )
+        else:
+            level = "configuration" if isinstance(exc, ConfigurationError) else "unexpected"
+            logger.exception(f"{level} error")
+            error = ApiError(500, "internal_error", "An internal error occurred.")
+        return _error_response(error, request_id())
+
+    @app.not_found
+    def on_not_found(_: Exception) -> Response:
+        path, method = app.current_event.path, app.current_event.http_method
+        for pattern, methods in _ROUTE_PATTERNS:
+            if pattern.match(path) and method not in methods:
+                error = ApiError(
+                    405, "method_not_allowed", f"{method} is not allowed here.", headers={"Allow": ", ".join(methods)}
+                )
+                return _error_response(error, request_id())
+        return _error_response(ApiError(404, "not_found", "No such route."), request_id())
+
+    return app
+
+
+def resolve(app: APIGatewayRestResolver, event: dict[str, Any], context: Any) -> dict[str, Any]:
+    try:
+        precheck(event)
+    except ApiError as error:
+        headers = {"Content-Type": "application/json", **error.headers}
+        return {
+            "statusCode": error.status,
+            "multiValueHeaders": {name: [value] for name, value in headers.items()},
+            "body": json.dumps(error_body(error, _request_id(event))),
+            "isBase64Encoded": False,
+        }
+    return app.resolve(event, context)

@@ -1,0 +1,23 @@
+"""AWS clients, created on first use (not at import) so that tests can set up moto first and cold starts
+that never touch a service do not pay for importing boto3."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+# Standard retry mode backs off on throttling; after the last attempt the handler answers 503 with Retry-After.
+_RETRIES = {"mode": "standard", "max_attempts": 3}
+
+
+@cache
+def dynamodb_client() -> Any:
+    import boto3
+    from botocore.config import Config
+
+    return boto3.client("dynamodb", config=Config(retries=_RETRIES, connect_timeout=2, read_timeout=5))
+
+
+def reset_clients() -> None:
+    """Forget cached clients (tests that switch endpoints or credentials call this)."""
+    dynamodb_client.cache_clear()

@@ -1,0 +1,1 @@
+"""Storage: an interface (`base`) and its DynamoDB implementation (`dynamodb`)."""

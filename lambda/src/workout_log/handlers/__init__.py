@@ -1,0 +1,1 @@
+"""Lambda entry points: decorators and routing only; the work happens in `logic`."""

@@ -1,0 +1,1 @@
+"""Domain rules, free of HTTP and of storage details."""

@@ -1,0 +1,66 @@
+"""Environment variables of each handler, parsed once per cold start.
+
+The fields below are exactly the variables a handler reads; the lambda module sets each of them and the
+contract tests check that the two lists stay equal.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from workout_log.models.errors import ConfigurationError
+
+UserBinding = Literal["none", "cognito"]
+
+
+class _Settings(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore", populate_by_name=True)
+
+    service_name: str = Field(alias="POWERTOOLS_SERVICE_NAME", min_length=1)
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(alias="POWERTOOLS_LOG_LEVEL")
+    workouts_table_name: str = Field(alias="WORKOUTS_TABLE_NAME", min_length=3, max_length=255)
+    stats_table_name: str = Field(alias="STATS_TABLE_NAME", min_length=3, max_length=255)
+    user_binding: UserBinding = Field(alias="USER_BINDING")
+
+    @classmethod
+    def from_env(cls) -> _Settings:
+        try:
+            return cls.model_validate(dict(os.environ))
+        except ValidationError as exc:
+            problems = ", ".join(
+                f"{err['loc'][0]} ({'missing' if err['type'] == 'missing' else err['msg']})" for err in exc.errors()
+            )
+            raise ConfigurationError(f"invalid environment for {cls.__name__}: {problems}") from None
+
+
+class StatsSettings(_Settings):
+    """GET /stats/{userId}: reads the aggregates and the newest workouts."""
+
+
+class ProcessSettings(_Settings):
+    """POST /workouts: validates against SSM, writes the workout and its aggregates, idempotently."""
+
+    metrics_namespace: str = Field(alias="POWERTOOLS_METRICS_NAMESPACE", min_length=1)
+    idempotency_table_name: str = Field(alias="IDEMPOTENCY_TABLE_NAME", min_length=3, max_length=255)
+    workout_type_shards: int = Field(alias="WORKOUT_TYPE_SHARDS", ge=1, le=100)
+    config_parameter_prefix: str = Field(alias="CONFIG_PARAMETER_PREFIX", pattern=r"^(/[A-Za-z0-9_.-]+)+$")
+    parameters_max_age: int = Field(alias="POWERTOOLS_PARAMETERS_MAX_AGE", ge=0, le=86400)
+
+
+@cache
+def process_settings() -> ProcessSettings:
+    return ProcessSettings.from_env()
+
+
+@cache
+def stats_settings() -> StatsSettings:
+    return StatsSettings.from_env()
+
+
+def env_var_names(settings_type: type[_Settings]) -> set[str]:
+    """The environment variable names a settings model reads (used by the contract tests and the local stack)."""
+    return {field.alias for field in settings_type.model_fields.values() if field.alias}

@@ -1,0 +1,104 @@
+"""The API's request and response bodies. OpenAPI is generated from these models."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field
+
+# ":" is allowed too: under USER_BINDING=cognito the userId is a Cognito identity id, "region:GUID".
+USER_ID_PATTERN = r"^[A-Za-z0-9_.@:-]{1,128}$"
+MAX_BODY_BYTES = 16 * 1024
+MAX_CALORIES = 10_000
+MAX_DISTANCE_KM = 1_000
+MAX_NOTES_CHARS = 1_000
+
+UserId = Annotated[str, Field(pattern=USER_ID_PATTERN, description="Letters, digits and _ . @ : -, 1-128 characters.")]
+
+
+def _require_string(value: object) -> object:
+    # Without this, pydantic would read a bare number as Unix seconds; the API promises ISO 8601 text.
+    if not isinstance(value, str):
+        raise ValueError("must be an ISO 8601 string with a time zone")
+    return value
+
+
+def _no_control_characters(value: str) -> str:
+    if any(ord(ch) < 32 and ch not in "\n\t" for ch in value):
+        raise ValueError("must not contain control characters")
+    return value
+
+
+class WorkoutIn(BaseModel):
+    """POST /workouts body. Unknown fields are rejected so that a typo never silently drops data."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+    userId: UserId
+    workoutType: Annotated[str, Field(min_length=1, max_length=64, description="One of the types configured in SSM.")]
+    durationMinutes: Annotated[float, Field(strict=True, gt=0, description="Minutes, up to the maximum in SSM.")]
+    caloriesBurned: Annotated[float, Field(strict=True, ge=0, le=MAX_CALORIES)]
+    workoutTimestamp: Annotated[
+        AwareDatetime | None,
+        BeforeValidator(_require_string),
+        Field(description="ISO 8601 with a zone; defaults to now. At most 5 minutes ahead, not before 2000."),
+    ] = None
+    distanceKm: Annotated[float | None, Field(strict=True, ge=0, le=MAX_DISTANCE_KM)] = None
+    heartRateAvg: Annotated[int | None, Field(strict=True, ge=30, le=250)] = None
+    notes: Annotated[str | None, Field(max_length=MAX_NOTES_CHARS), AfterValidator(_no_control_characters)] = None
+
+
+class Workout(BaseModel):
+    """A stored workout, as the API returns it."""
+
+    workoutId: str
+    userId: str
+    workoutType: str
+    workoutTimestamp: str = Field(description="Normalised UTC time, e.g. 2026-11-24T20:09:00.000000Z.")
+    durationMinutes: float
+    caloriesBurned: float
+    distanceKm: float | None = None
+    heartRateAvg: int | None = None
+    notes: str | None = None
+    createdAt: str
+
+
+class TypeTotals(BaseModel):
+    workouts: int
+    durationMinutes: float
+    caloriesBurned: float
+
+
+class UserStats(BaseModel):
+    userId: str
+    totalWorkouts: int
+    totalDurationMinutes: float
+    totalCaloriesBurned: float
+    totalDistanceKm: float
+    byType: dict[str, TypeTotals]
+    recentWorkouts: list[Workout]
+    lastWorkoutAt: str | None
+
+
+class ErrorDetail(BaseModel):
+    field: str
+    message: str
+
+
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+    details: list[ErrorDetail] = []
+
+
+class ErrorResponse(BaseModel):
+    error: ErrorBody
+    requestId: str | None
+
+
+def utc_text(moment: datetime) -> str:
+    """Fixed-width UTC text, so that string order is time order (the table's sort key relies on it)."""
+    from datetime import UTC
+
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")

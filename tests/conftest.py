@@ -1,0 +1,128 @@
+"""Fixtures shared by every suite: fake credentials, moto provisioned like an environment, handler helpers."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from workout_local.names import StackNames
+
+NAMES = StackNames(prefix="test", parameter_prefix="/workout-log/test", shards=4)
+
+os.environ.update(
+    {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_SESSION_TOKEN": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_REGION": "us-east-1",
+        "POWERTOOLS_TRACE_DISABLED": "true",
+        "POWERTOOLS_DEV": "false",
+        "AWS_LAMBDA_FUNCTION_NAME": "test-process-workout",
+        **NAMES.process_env(),
+    }
+)
+os.environ.pop("AWS_PROFILE", None)
+
+# Imported after the environment is set: Powertools' Logger and Metrics read it when the package is imported.
+from helpers import JSON, Answer, invoke  # noqa: E402
+from workout_local.provision import provision  # noqa: E402
+
+
+def reset_process_state() -> None:
+    """Forget everything a warm Lambda would keep: settings, clients, caches, idempotency wiring, metrics."""
+    from workout_log.aws import reset_clients
+    from workout_log.logic import workouts
+    from workout_log.logic.config import forget_config
+    from workout_log.models import settings
+    from workout_log.observability import metrics
+
+    settings.process_settings.cache_clear()
+    settings.stats_settings.cache_clear()
+    workouts._idempotent_runner.cache_clear()
+    reset_clients()
+    forget_config()
+    metrics.clear_metrics()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_state() -> Iterator[None]:
+    reset_process_state()
+    yield
+    reset_process_state()
+
+
+@pytest.fixture
+def aws() -> Iterator[StackNames]:
+    """moto in-process, provisioned with the tables and parameters an environment deploys."""
+    import boto3
+    from moto import mock_aws
+
+    with mock_aws():
+        provision(lambda service: boto3.client(service, region_name="us-east-1"), NAMES)
+        yield NAMES
+
+
+class Api:
+    """Calls the two handlers the way API Gateway would."""
+
+    def post(self, body: Any, headers: dict[str, str] | None = None, raw: str | None = None, **kw: Any) -> Answer:
+        from workout_log.handlers.process_workout import handler
+
+        text = raw if raw is not None else json.dumps(body)
+        return invoke(handler, "test-process-workout", "POST", "/workouts", body=text, headers=headers or JSON, **kw)
+
+    def stats(self, user_id: str, query: str = "", **kw: Any) -> Answer:
+        from workout_log.handlers.workout_stats import handler
+
+        return invoke(handler, "test-workout-stats", "GET", f"/stats/{user_id}", query=query, **kw)
+
+    def call(self, method: str, path: str, **kw: Any) -> Answer:
+        from workout_log.handlers.process_workout import handler
+
+        return invoke(handler, "test-process-workout", method, path, **kw)
+
+
+@pytest.fixture
+def api(aws: StackNames) -> Api:
+    return Api()
+
+
+def table_items(table_name: str) -> list[dict[str, Any]]:
+    import boto3
+
+    client = boto3.client("dynamodb", region_name="us-east-1")
+    return client.scan(TableName=table_name)["Items"]
+
+
+@pytest.fixture
+def stored(aws: StackNames):
+    """Everything stored, for tests that prove a rejected request stored nothing."""
+
+    def snapshot() -> dict[str, int]:
+        return {name: len(table_items(name)) for name in (aws.workouts_table, aws.stats_table, aws.idempotency_table)}
+
+    return snapshot
+
+
+@pytest.fixture
+def logs() -> Iterator[Any]:
+    """The JSON lines the Powertools logger writes (it binds its stream at import, so capsys cannot see them)."""
+    import io
+
+    from workout_log.observability import logger
+
+    buffer = io.StringIO()
+    handler = logger.registered_handler
+    previous = handler.setStream(buffer)
+
+    def lines(level: str | None = None) -> list[dict[str, Any]]:
+        parsed = [json.loads(line) for line in buffer.getvalue().splitlines() if line.startswith("{")]
+        return [entry for entry in parsed if level is None or entry["level"] == level]
+
+    yield lines
+    handler.setStream(previous)

@@ -1,0 +1,24 @@
+"""Environment parsing: every variable a handler reads, with clear errors."""
+
+from __future__ import annotations
+
+import pytest
+
+from workout_log.models.errors import ConfigurationError
+from workout_log.models.settings import ProcessSettings, StatsSettings, env_var_names
+
+
+def test_the_stats_function_reads_fewer_variables_than_the_process_function():
+    assert env_var_names(StatsSettings) < env_var_names(ProcessSettings)
+    assert "IDEMPOTENCY_TABLE_NAME" not in env_var_names(StatsSettings)
+
+
+def test_missing_and_invalid_variables_are_named(monkeypatch):
+    monkeypatch.delenv("WORKOUTS_TABLE_NAME")
+    monkeypatch.setenv("USER_BINDING", "anybody")
+
+    with pytest.raises(ConfigurationError) as raised:
+        ProcessSettings.from_env()
+
+    assert "WORKOUTS_TABLE_NAME (missing)" in str(raised.value)
+    assert "USER_BINDING" in str(raised.value)
