@@ -17,7 +17,7 @@ def fmt(directories: list[str], check: bool) -> int:
         result = TerraformCommand().fmt(dir=directory, check=check, list=True, recursive=True, write=not check)
         changed = [line for line in (result.value or "").splitlines() if line.strip()]
         for path in changed:
-            print(f"{'needs terraform fmt' if check else 'formatted'}: {directory}/{path}")
+            print(f"{'needs terraform fmt' if check else 'formatted'}: {path}")
         if result.retcode != 0:
             failed = True
             if result.error and result.error.strip():

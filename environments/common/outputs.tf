@@ -1,0 +1,39 @@
+output "post_workouts_url" {
+  description = "URL of POST /workouts."
+  value       = module.api.route_urls["POST /workouts"]
+}
+
+output "get_stats_url" {
+  description = "URL of GET /stats/{userId} (replace {userId})."
+  value       = module.api.route_urls["GET /stats/{userId}"]
+}
+
+output "api_execution_arn" {
+  description = "Execution ARN of the API, for callers' execute-api:Invoke policies."
+  value       = module.api.execution_arn
+}
+
+output "workouts_table_name" {
+  description = "Name of the workouts table."
+  value       = module.dynamodb.workouts_table_name
+}
+
+output "process_workout_function_arn" {
+  description = "ARN of the POST /workouts function."
+  value       = module.process_workout.function_arn
+}
+
+output "workout_stats_function_arn" {
+  description = "ARN of the GET /stats/{userId} function."
+  value       = module.workout_stats.function_arn
+}
+
+output "dashboard_url" {
+  description = "Console URL of the CloudWatch dashboard."
+  value       = module.monitoring.dashboard_url
+}
+
+output "alarm_topic_arn" {
+  description = "SNS topic every alarm notifies."
+  value       = module.monitoring.topic_arn
+}

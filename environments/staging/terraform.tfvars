@@ -1,0 +1,9 @@
+# staging: production's shape at lower limits. Provisioned tables with auto scaling 10-50 at 70%, as in prod.
+environment          = "staging"
+region               = "us-east-1"
+billing_mode         = "PROVISIONED"
+autoscaling          = { min_capacity = 10, max_capacity = 50, target_utilization = 70 }
+deletion_protection  = true
+log_retention_days   = 30
+reserved_concurrency = { process_workout = 20, workout_stats = 20 }
+api_throttling       = { rate_limit = 50, burst_limit = 100 }

@@ -1,0 +1,38 @@
+# API Gateway writes execution and access logs to CloudWatch only once the account-level role is set. There is
+# one such setting per account and region, so managing it is optional: another stack may already own it.
+
+data "aws_iam_policy_document" "account_assume" {
+  count = var.manage_account_cloudwatch_role ? 1 : 0
+
+  statement {
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["apigateway.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_iam_role" "account" {
+  count = var.manage_account_cloudwatch_role ? 1 : 0
+
+  name               = "${var.name}-apigateway-cloudwatch"
+  assume_role_policy = data.aws_iam_policy_document.account_assume[0].json
+  tags               = var.tags
+}
+
+resource "aws_iam_role_policy_attachment" "account" {
+  count = var.manage_account_cloudwatch_role ? 1 : 0
+
+  role       = aws_iam_role.account[0].name
+  policy_arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs"
+}
+
+resource "aws_api_gateway_account" "this" {
+  count = var.manage_account_cloudwatch_role ? 1 : 0
+
+  cloudwatch_role_arn = aws_iam_role.account[0].arn
+}
+
+data "aws_partition" "current" {}

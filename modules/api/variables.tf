@@ -1,0 +1,101 @@
+variable "name" {
+  description = "Name of the REST API (also names its stage log group)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_-]{1,128}$", var.name))
+    error_message = "name must be 1-128 characters of letters, digits, '_' and '-'."
+  }
+}
+
+variable "description" {
+  description = "Description of the REST API."
+  type        = string
+  default     = ""
+}
+
+variable "routes" {
+  description = "Routes keyed by \"METHOD /path\" (path parameters in braces, e.g. \"GET /stats/{userId}\"), each to a Lambda function by proxy integration with AWS_IAM authorisation."
+  type = map(object({
+    function_name = string
+    invoke_arn    = string
+  }))
+
+  validation {
+    condition     = length(var.routes) > 0 && alltrue([for key in keys(var.routes) : can(regex("^(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) (/[A-Za-z0-9._~-]+|/\\{[A-Za-z0-9_]+\\})+$", key))])
+    error_message = "Each route key must be \"METHOD /path\", e.g. \"POST /workouts\" or \"GET /stats/{userId}\"."
+  }
+}
+
+variable "stage_name" {
+  description = "Name of the deployment stage (part of every URL)."
+  type        = string
+  default     = "v1"
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_]{1,128}$", var.stage_name))
+    error_message = "stage_name must be 1-128 characters of letters, digits and '_'."
+  }
+}
+
+variable "throttling_rate_limit" {
+  description = "Steady-state requests per second allowed for every method of the stage."
+  type        = number
+  default     = 50
+
+  validation {
+    condition     = var.throttling_rate_limit > 0
+    error_message = "throttling_rate_limit must be positive."
+  }
+}
+
+variable "throttling_burst_limit" {
+  description = "Burst of requests allowed for every method of the stage."
+  type        = number
+  default     = 100
+
+  validation {
+    condition     = var.throttling_burst_limit > 0
+    error_message = "throttling_burst_limit must be positive."
+  }
+}
+
+variable "logging_level" {
+  description = "Execution logging level of the stage (needs the account-level CloudWatch role, see manage_account_cloudwatch_role)."
+  type        = string
+  default     = "ERROR"
+
+  validation {
+    condition     = contains(["OFF", "ERROR", "INFO"], var.logging_level)
+    error_message = "logging_level must be OFF, ERROR or INFO."
+  }
+}
+
+variable "log_retention_days" {
+  description = "Retention of the access log group, in days."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
+    error_message = "log_retention_days must be a value CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, ...)."
+  }
+}
+
+variable "log_kms_key_arn" {
+  description = "KMS key for the access log group. Null keeps CloudWatch Logs' own encryption at rest."
+  type        = string
+  default     = null
+}
+
+variable "manage_account_cloudwatch_role" {
+  description = "Create the account-level role API Gateway needs to write logs (one per account and region). Leave false when another stack owns aws_api_gateway_account."
+  type        = bool
+  default     = false
+}
+
+variable "tags" {
+  description = "Tags for every resource of this module."
+  type        = map(string)
+  default     = {}
+}

@@ -1,0 +1,192 @@
+# The workouts table, the per-user aggregates and the idempotency records, encrypted with one customer-managed key.
+# Key and attribute names are the ones the workout_log package reads and writes (tests/contract checks both agree).
+
+locals {
+  provisioned = var.billing_mode == "PROVISIONED"
+  capacity    = local.provisioned ? var.autoscaling.min_capacity : null
+  kms_key_arn = var.kms_key_arn != null ? var.kms_key_arn : aws_kms_key.this[0].arn
+
+  type_index_name = "byTypeAndTime"
+}
+
+data "aws_caller_identity" "current" {}
+
+data "aws_partition" "current" {}
+
+data "aws_region" "current" {}
+
+data "aws_iam_policy_document" "key" {
+  count = var.kms_key_arn == null ? 1 : 0
+
+  # The account administers the key; IAM policies then decide who may use it.
+  statement {
+    sid       = "AccountAdministers"
+    actions   = ["kms:*"]
+    resources = ["*"]
+
+    principals {
+      type        = "AWS"
+      identifiers = ["arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:root"]
+    }
+  }
+
+  # Principals of this account may use the key only through DynamoDB in this region.
+  statement {
+    sid       = "UseThroughDynamoDB"
+    actions   = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:CreateGrant", "kms:DescribeKey"]
+    resources = ["*"]
+
+    principals {
+      type        = "AWS"
+      identifiers = ["*"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "kms:ViaService"
+      values   = ["dynamodb.${data.aws_region.current.region}.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "kms:CallerAccount"
+      values   = [data.aws_caller_identity.current.account_id]
+    }
+  }
+}
+
+resource "aws_kms_key" "this" {
+  count = var.kms_key_arn == null ? 1 : 0
+
+  description             = "Encrypts the ${var.name_prefix} DynamoDB tables"
+  policy                  = data.aws_iam_policy_document.key[0].json
+  enable_key_rotation     = true
+  deletion_window_in_days = var.kms_deletion_window_in_days
+  tags                    = var.tags
+}
+
+resource "aws_kms_alias" "this" {
+  count = var.kms_key_arn == null ? 1 : 0
+
+  name          = "alias/${var.name_prefix}-dynamodb"
+  target_key_id = aws_kms_key.this[0].key_id
+}
+
+resource "aws_dynamodb_table" "workouts" {
+  name           = "${var.name_prefix}-workouts"
+  billing_mode   = var.billing_mode
+  read_capacity  = local.capacity
+  write_capacity = local.capacity
+  hash_key       = "userId"
+  # "<UTC time>#<workoutId>": unique even when one user logs two workouts at the same instant.
+  range_key = "workoutTimestamp"
+
+  attribute {
+    name = "userId"
+    type = "S"
+  }
+
+  attribute {
+    name = "workoutTimestamp"
+    type = "S"
+  }
+
+  # "<workoutType>#<shard>": a popular type is spread over type_index_shards partitions.
+  attribute {
+    name = "workoutTypeShard"
+    type = "S"
+  }
+
+  global_secondary_index {
+    name            = local.type_index_name
+    hash_key        = "workoutTypeShard"
+    range_key       = "workoutTimestamp"
+    projection_type = "ALL"
+    read_capacity   = local.capacity
+    write_capacity  = local.capacity
+  }
+
+  stream_enabled   = true
+  stream_view_type = var.stream_view_type
+
+  server_side_encryption {
+    enabled     = true
+    kms_key_arn = local.kms_key_arn
+  }
+
+  point_in_time_recovery {
+    enabled = var.point_in_time_recovery
+  }
+
+  deletion_protection_enabled = var.deletion_protection
+  tags                        = var.tags
+
+  lifecycle {
+    # Auto scaling owns the capacity once the table exists.
+    ignore_changes = [read_capacity, write_capacity]
+  }
+}
+
+resource "aws_dynamodb_table" "user_stats" {
+  name           = "${var.name_prefix}-user-stats"
+  billing_mode   = var.billing_mode
+  read_capacity  = local.capacity
+  write_capacity = local.capacity
+  hash_key       = "userId"
+
+  attribute {
+    name = "userId"
+    type = "S"
+  }
+
+  server_side_encryption {
+    enabled     = true
+    kms_key_arn = local.kms_key_arn
+  }
+
+  point_in_time_recovery {
+    enabled = var.point_in_time_recovery
+  }
+
+  deletion_protection_enabled = var.deletion_protection
+  tags                        = var.tags
+
+  lifecycle {
+    ignore_changes = [read_capacity, write_capacity]
+  }
+}
+
+resource "aws_dynamodb_table" "idempotency" {
+  name           = "${var.name_prefix}-idempotency"
+  billing_mode   = var.billing_mode
+  read_capacity  = local.capacity
+  write_capacity = local.capacity
+  # Attribute names fixed by Powertools' DynamoDBPersistenceLayer defaults.
+  hash_key = "id"
+
+  attribute {
+    name = "id"
+    type = "S"
+  }
+
+  ttl {
+    attribute_name = "expiration"
+    enabled        = true
+  }
+
+  server_side_encryption {
+    enabled     = true
+    kms_key_arn = local.kms_key_arn
+  }
+
+  point_in_time_recovery {
+    enabled = var.point_in_time_recovery
+  }
+
+  deletion_protection_enabled = var.deletion_protection
+  tags                        = var.tags
+
+  lifecycle {
+    ignore_changes = [read_capacity, write_capacity]
+  }
+}

