@@ -30,23 +30,8 @@ os.environ.pop("AWS_PROFILE", None)
 
 # Imported after the environment is set: Powertools' Logger and Metrics read it when the package is imported.
 from helpers import JSON, Answer, invoke  # noqa: E402
+from support import reset_process_state, table_items  # noqa: E402
 from workout_local.provision import provision  # noqa: E402
-
-
-def reset_process_state() -> None:
-    """Forget everything a warm Lambda would keep: settings, clients, caches, idempotency wiring, metrics."""
-    from workout_log.aws import reset_clients
-    from workout_log.logic import workouts
-    from workout_log.logic.config import forget_config
-    from workout_log.models import settings
-    from workout_log.observability import metrics
-
-    settings.process_settings.cache_clear()
-    settings.stats_settings.cache_clear()
-    workouts._idempotent_runner.cache_clear()
-    reset_clients()
-    forget_config()
-    metrics.clear_metrics()
 
 
 @pytest.fixture(autouse=True)
@@ -62,6 +47,8 @@ def aws() -> Iterator[StackNames]:
     import boto3
     from moto import mock_aws
 
+    # moto's in-process mock lets calls to a custom endpoint through: a leaked local stack must fail loudly here.
+    assert "AWS_ENDPOINT_URL" not in os.environ, "a local stack's environment leaked into an in-process moto test"
     with mock_aws():
         provision(lambda service: boto3.client(service, region_name="us-east-1"), NAMES)
         yield NAMES
@@ -90,13 +77,6 @@ class Api:
 @pytest.fixture
 def api(aws: StackNames) -> Api:
     return Api()
-
-
-def table_items(table_name: str) -> list[dict[str, Any]]:
-    import boto3
-
-    client = boto3.client("dynamodb", region_name="us-east-1")
-    return client.scan(TableName=table_name)["Items"]
 
 
 @pytest.fixture

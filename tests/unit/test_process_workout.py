@@ -11,8 +11,8 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from conftest import table_items
 from helpers import JSON, workout
+from support import table_items
 
 UTC_TEXT = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$")
 
@@ -276,3 +276,17 @@ def test_base64_helper_matches_api_gateway_encoding():
     event = api_event("POST", "/workouts", body=b'{"a": 1}')
     assert event["isBase64Encoded"] is True
     assert base64.b64decode(event["body"]) == b'{"a": 1}'
+
+
+def test_a_metrics_failure_after_the_write_still_answers_201(api, aws, monkeypatch, logs):
+    from workout_log.observability import metrics
+
+    def broken(**kwargs):
+        raise RuntimeError("metrics backend down")
+
+    monkeypatch.setattr(metrics, "add_metric", broken)
+    answer = api.post(workout(), headers={**JSON, "Idempotency-Key": "metrics-down"})
+
+    assert answer.status == 201
+    assert len(table_items(aws.workouts_table)) == 1
+    assert logs("ERROR")[0]["message"] == "metrics not recorded"

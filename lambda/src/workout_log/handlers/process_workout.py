@@ -51,6 +51,7 @@ def post_workout(
     from workout_log.logic.workouts import store_workout, store_workout_once
 
     settings = process_settings()
+    metrics.namespace, metrics.service = settings.metrics_namespace, settings.service_name
     ensure_may_act_for(workout.userId, router.current_event.request_context.raw_event, settings.user_binding)
     if idempotency_key is not None and not IDEMPOTENCY_KEY.match(idempotency_key):
         raise invalid("Idempotency-Key", "must be 1-128 characters of letters, digits and _ . : -")

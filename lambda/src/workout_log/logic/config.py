@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from workout_log.models.errors import unavailable
-from workout_log.observability import logger
 
 MAX_DURATION_PARAMETER = "max-workout-duration-minutes"
 WORKOUT_TYPES_PARAMETER = "workout-types"
@@ -33,6 +32,8 @@ def parameter_names(prefix: str) -> tuple[str, str]:
 
 def load_config(prefix: str, max_age: int) -> WorkoutConfig:
     from aws_lambda_powertools.utilities import parameters
+
+    from workout_log.observability import logger
 
     duration_name, types_name = parameter_names(prefix)
     try:

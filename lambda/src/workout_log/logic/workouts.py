@@ -87,10 +87,19 @@ def store_workout(workout: WorkoutIn, store: WorkoutStore, config: WorkoutConfig
     check_against_config(workout, config, now)
     record = to_record(workout, now)
     store.add_workout(record)
-    metrics.add_metric(name="WorkoutsLogged", unit="Count", value=1)
-    metrics.add_metric(name="CaloriesBurned", unit="Count", value=float(record.calories_burned))
     logger.info("workout stored", extra={"workoutId": record.workout_id, "workoutType": record.workout_type})
+    _count(record)
     return record_view(record)
+
+
+def _count(record: WorkoutRecord) -> None:
+    """Metrics are best effort: once the workout is stored, nothing may turn the answer into an error (a 5xx
+    here would release the Idempotency-Key and invite a retry that stores the workout twice)."""
+    try:
+        metrics.add_metric(name="WorkoutsLogged", unit="Count", value=1)
+        metrics.add_metric(name="CaloriesBurned", unit="Count", value=float(record.calories_burned))
+    except Exception:
+        logger.exception("metrics not recorded", extra={"workoutId": record.workout_id})
 
 
 @cache

@@ -1,0 +1,187 @@
+"""A local stand-in for API Gateway REST: HTTP in, API Gateway proxy event to the real handler, HTTP out.
+
+Requests signed with SigV4 (botocore's SigV4Auth, awscurl) are verified with botocore's own signer against the
+local credentials below, and the caller's identity reaches `requestContext.identity` as it would behind AWS_IAM.
+Unsigned requests are accepted as an anonymous caller unless `require_signature` is set, so that a plain `curl`
+works on a laptop; a request with a bad signature or an unknown key is always refused with 403.
+"""
+
+from __future__ import annotations
+
+import base64
+import hmac
+import json
+import threading
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from workout_local.events import LambdaContext, api_event, identity, match_resource
+
+ACCOUNT_ID = "123456789012"
+MAX_CLOCK_SKEW = timedelta(minutes=15)
+
+
+@dataclass(frozen=True)
+class LocalCaller:
+    secret_key: str
+    user_arn: str
+    cognito_identity_id: str | None = None
+
+
+# Credentials the local gateway accepts. Sign with these (e.g. AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY for awscurl).
+LOCAL_CALLERS = {
+    "AKIALOCALSERVICE0001": LocalCaller("local-service-secret", f"arn:aws:iam::{ACCOUNT_ID}:user/local-service"),
+    "ASIALOCALCOGNITO0001": LocalCaller(
+        "local-cognito-secret",
+        f"arn:aws:sts::{ACCOUNT_ID}:assumed-role/workout-log-cognito-authenticated/CognitoIdentityCredentials",
+        cognito_identity_id="us-east-1:11111111-2222-3333-4444-555555555555",
+    ),
+}
+
+
+class SignatureError(Exception):
+    def __init__(self, response_type: str, message: str) -> None:
+        super().__init__(message)
+        self.response_type = response_type
+        self.message = message
+
+
+def _parse_authorization(value: str) -> dict[str, str]:
+    algorithm, _, rest = value.partition(" ")
+    if algorithm != "AWS4-HMAC-SHA256":
+        raise SignatureError("INCOMPLETE_SIGNATURE", "Only AWS4-HMAC-SHA256 signatures are accepted.")
+    fields = dict(part.strip().split("=", 1) for part in rest.split(",") if "=" in part)
+    if not {"Credential", "SignedHeaders", "Signature"} <= fields.keys():
+        raise SignatureError(
+            "INCOMPLETE_SIGNATURE", "Authorization header requires Credential, SignedHeaders, Signature."
+        )
+    return fields
+
+
+def verify_sigv4(method: str, url: str, headers: dict[str, str], body: bytes) -> tuple[str, LocalCaller]:
+    """Recompute the request's signature with botocore and compare. Returns the access key and its caller."""
+    from botocore.auth import SigV4Auth
+    from botocore.awsrequest import AWSRequest, HTTPHeaders
+    from botocore.credentials import Credentials
+
+    lower = {name.lower(): value for name, value in headers.items()}
+    fields = _parse_authorization(lower["authorization"])
+    access_key, date, region, service, _terminator = (fields["Credential"].split("/") + [""] * 5)[:5]
+    caller = LOCAL_CALLERS.get(access_key)
+    if caller is None:
+        raise SignatureError("UNAUTHORIZED", "The security token included in the request is invalid.")
+    amz_date = lower.get("x-amz-date", "")
+    try:
+        signed_at = datetime.strptime(amz_date, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+    except ValueError:
+        raise SignatureError("INCOMPLETE_SIGNATURE", "X-Amz-Date is missing or malformed.") from None
+    if abs(datetime.now(UTC) - signed_at) > MAX_CLOCK_SKEW or not amz_date.startswith(date):
+        raise SignatureError("INVALID_SIGNATURE", "Signature expired or dated wrongly.")
+    signed_names = fields["SignedHeaders"].split(";")
+    if "host" not in signed_names:
+        raise SignatureError("INCOMPLETE_SIGNATURE", "The host header must be signed.")
+
+    class _Recompute(SigV4Auth):
+        def headers_to_sign(self, request: AWSRequest) -> HTTPHeaders:
+            chosen = HTTPHeaders()
+            for name in signed_names:
+                chosen[name] = lower.get(name, "")
+            return chosen
+
+    request = AWSRequest(method=method, url=url, data=body, headers=headers)
+    request.context["timestamp"] = amz_date
+    signer = _Recompute(Credentials(access_key, caller.secret_key, lower.get("x-amz-security-token")), service, region)
+    canonical = signer.canonical_request(request)
+    expected = signer.signature(signer.string_to_sign(request, canonical), request)
+    if not hmac.compare_digest(expected, fields["Signature"]):
+        raise SignatureError(
+            "INVALID_SIGNATURE",
+            "The request signature we calculated does not match the signature you provided.",
+        )
+    return access_key, caller
+
+
+def _gateway_error(status: int, response_type: str, message: str, request_id: str) -> tuple[int, list, bytes]:
+    body = {"error": {"code": response_type, "message": message, "details": []}, "requestId": request_id}
+    return status, [("Content-Type", "application/json")], json.dumps(body).encode()
+
+
+class LocalGateway:
+    """WSGI app: routes each request to the handler API Gateway would invoke, as a proxy event."""
+
+    def __init__(self, handlers: dict[str, Any], function_names: dict[str, str], require_signature: bool = False):
+        self._handlers = handlers  # resource path -> handler; "*" for anything else
+        self._function_names = function_names
+        self._require_signature = require_signature
+        self._openapi: bytes | None = None
+        self._openapi_lock = threading.Lock()
+
+    def openapi_document(self) -> bytes:
+        with self._openapi_lock:
+            if self._openapi is None:
+                from workout_local.openapi import openapi_document
+
+                self._openapi = json.dumps(openapi_document(), indent=2).encode()
+            return self._openapi
+
+    def invoke(self, method: str, url: str, path: str, query: str, headers: list[tuple[str, str]], body: bytes):
+        import uuid
+
+        request_id = str(uuid.uuid4())
+        if method == "GET" and path == "/openapi.json":
+            return 200, [("Content-Type", "application/json")], self.openapi_document()
+        header_map = dict(headers)
+        caller = identity(source_ip="127.0.0.1")
+        if any(name.lower() == "authorization" for name in header_map):
+            try:
+                access_key, local = verify_sigv4(method, url, header_map, body)
+            except SignatureError as error:
+                return _gateway_error(403, error.response_type, error.message, request_id)
+            caller = identity(
+                user_arn=local.user_arn,
+                access_key=access_key,
+                account_id=ACCOUNT_ID,
+                cognito_identity_id=local.cognito_identity_id,
+            )
+        elif self._require_signature:
+            return _gateway_error(403, "MISSING_AUTHENTICATION_TOKEN", "Missing Authentication Token", request_id)
+
+        resource, _ = match_resource(path)
+        key = resource if resource in self._handlers else "*"
+        try:
+            text = body.decode("utf-8") if body else None
+            binary = False
+        except UnicodeDecodeError:
+            text, binary = None, True
+        event = api_event(
+            method,
+            path,
+            body=body if binary else text,
+            headers=headers,
+            query=query,
+            caller=caller,
+            request_id=request_id,
+        )
+        result = self._handlers[key](event, LambdaContext(function_name=self._function_names[key]))
+        response_headers = [
+            (name, value) for name, values in (result.get("multiValueHeaders") or {}).items() for value in values
+        ]
+        response_headers += list((result.get("headers") or {}).items())
+        payload = result.get("body") or ""
+        raw = base64.b64decode(payload) if result.get("isBase64Encoded") else payload.encode()
+        return int(result["statusCode"]), response_headers, raw
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        from http import HTTPStatus
+
+        from werkzeug.wrappers import Request
+
+        request = Request(environ)
+        body = request.get_data()
+        headers = [(name, value) for name, value in request.headers.items()]
+        status, response_headers, raw = self.invoke(
+            request.method, request.url, request.path, request.query_string.decode(), headers, body
+        )
+        start_response(f"{status} {HTTPStatus(status).phrase}", [*response_headers, ("Content-Length", str(len(raw)))])
+        return [raw]

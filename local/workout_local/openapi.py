@@ -1,0 +1,38 @@
+"""The API's OpenAPI 3.1 document, generated from the handlers' routes and pydantic models.
+
+python -m workout_local.openapi > docs/openapi.json     (make openapi)
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+TITLE = "Workout log API"
+VERSION = "1.0.0"
+
+
+def openapi_document() -> dict[str, Any]:
+    from aws_lambda_powertools.event_handler import APIGatewayRestResolver
+
+    from workout_log.handlers import process_workout, workout_stats
+
+    app = APIGatewayRestResolver(enable_validation=True)
+    app.include_router(process_workout.router)
+    app.include_router(workout_stats.router)
+    document = json.loads(
+        app.get_openapi_json_schema(
+            title=TITLE,
+            version=VERSION,
+            description="Every method requires AWS SigV4 (API Gateway AWS_IAM). Errors share one JSON shape.",
+        )
+    )
+    document.setdefault("components", {})["securitySchemes"] = {
+        "sigv4": {"type": "apiKey", "name": "Authorization", "in": "header", "x-amazon-apigateway-authtype": "awsSigv4"}
+    }
+    document["security"] = [{"sigv4": []}]
+    return document
+
+
+if __name__ == "__main__":
+    print(json.dumps(openapi_document(), indent=2))

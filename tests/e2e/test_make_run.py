@@ -1,0 +1,53 @@
+"""`make run`'s process: it prints what it serves, serves it, and stops cleanly on SIGTERM."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from helpers import workout
+from http_client import request
+from tfconfig import ROOT
+
+
+def test_the_server_prints_its_urls_serves_and_stops_on_sigterm():
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "local")}
+    env.pop("AWS_ENDPOINT_URL", None)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "workout_local.server", "--port", "0", "--log-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    banner = []
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            line = process.stdout.readline()
+            banner.append(line)
+            if line.startswith("Ctrl-C stops"):
+                break
+        text = "".join(banner)
+        url = re.search(r"workout-log API\s+(http://127\.0\.0\.1:\d+)", text).group(1)
+        emulator = re.search(r"AWS emulator\s+(http://127\.0\.0\.1:\d+)", text).group(1)
+        emulator_pid = int(re.search(r"moto in process (\d+)", text).group(1))
+
+        assert "export AWS_ENDPOINT_URL=" + emulator in text
+        assert "export WORKOUTS_TABLE_NAME=" in text
+        assert request("POST", f"{url}/workouts", workout(userId="banner")).status == 201
+        assert request("GET", f"{url}/stats/banner").body["totalWorkouts"] == 1
+    finally:
+        process.send_signal(signal.SIGTERM)
+        output, _ = process.communicate(timeout=20)
+
+    assert process.returncode == 0
+    assert "stopped" in output
+    # The server waits for its child on the way out, so the emulator's process is gone, not a zombie.
+    assert not Path(f"/proc/{emulator_pid}").exists(), "the emulator child outlived the server"

@@ -1,0 +1,49 @@
+"""Test support shared by the suites (kept out of conftest.py so that any suite can import it)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+from typing import Any
+
+
+def reset_process_state() -> None:
+    """Forget everything a warm Lambda would keep: settings, clients, caches, idempotency wiring, metrics."""
+    from workout_log.aws import reset_clients
+    from workout_log.logic import workouts
+    from workout_log.logic.config import forget_config
+    from workout_log.models import settings
+    from workout_log.observability import metrics
+
+    settings.process_settings.cache_clear()
+    settings.stats_settings.cache_clear()
+    workouts._idempotent_runner.cache_clear()
+    reset_clients()
+    forget_config()
+    metrics.clear_metrics()
+
+
+def table_items(table_name: str) -> list[dict[str, Any]]:
+    import boto3
+
+    client = boto3.client("dynamodb", region_name="us-east-1")
+    return client.scan(TableName=table_name)["Items"]
+
+
+@contextlib.contextmanager
+def running_local_stack(**options: Any) -> Iterator[Any]:
+    """The `make run` stack on free ports, in this process. The environment is restored afterwards so that the
+    in-process moto of other suites never talks to this emulator."""
+    from workout_local.server import LocalStack
+
+    saved = dict(os.environ)
+    reset_process_state()
+    stack = LocalStack(port=0, emulator_port=0, log_level="WARNING", **options).start()
+    try:
+        yield stack
+    finally:
+        stack.stop()
+        os.environ.clear()
+        os.environ.update(saved)
+        reset_process_state()
