@@ -117,7 +117,7 @@ workout-log API     {stack.url}
   POST {stack.url}/workouts
   GET  {stack.url}/stats/{{userId}}
   GET  {stack.url}/openapi.json
-AWS emulator        {stack.emulator.endpoint}   (moto in process {stack.emulator.pid}; tables and parameters provisioned)
+AWS emulator        {stack.emulator.endpoint}   (moto, process {stack.emulator.pid}; tables and parameters provisioned)
 SigV4 signing       {signing}; local credentials (access key / secret):
 {callers}
 

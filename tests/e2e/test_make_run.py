@@ -37,7 +37,7 @@ def test_the_server_prints_its_urls_serves_and_stops_on_sigterm():
         text = "".join(banner)
         url = re.search(r"workout-log API\s+(http://127\.0\.0\.1:\d+)", text).group(1)
         emulator = re.search(r"AWS emulator\s+(http://127\.0\.0\.1:\d+)", text).group(1)
-        emulator_pid = int(re.search(r"moto in process (\d+)", text).group(1))
+        emulator_pid = int(re.search(r"moto, process (\d+)", text).group(1))
 
         assert "export AWS_ENDPOINT_URL=" + emulator in text
         assert "export WORKOUTS_TABLE_NAME=" in text
