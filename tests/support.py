@@ -10,12 +10,18 @@ from typing import Any
 
 def reset_process_state() -> None:
     """Forget everything a warm Lambda would keep: settings, clients, caches, idempotency wiring, metrics."""
+    import boto3
+    from aws_lambda_powertools.utilities.parameters import base as parameter_providers
+
     from workout_log.aws import reset_clients
     from workout_log.logic import workouts
     from workout_log.logic.config import forget_config
     from workout_log.models import settings
     from workout_log.observability import metrics
 
+    # A Lambda process keeps one set of credentials; tests switch them, so the cached session and providers go too.
+    boto3.DEFAULT_SESSION = None
+    parameter_providers.DEFAULT_PROVIDERS.clear()
     settings.process_settings.cache_clear()
     settings.stats_settings.cache_clear()
     workouts._idempotent_runner.cache_clear()

@@ -64,8 +64,10 @@ module "process_workout" {
     { sid = "StoreWorkouts", actions = ["dynamodb:PutItem"], resources = [module.dynamodb.workouts_table_arn] },
     { sid = "AddToAggregates", actions = ["dynamodb:UpdateItem"], resources = [module.dynamodb.user_stats_table_arn] },
     {
-      sid       = "IdempotencyRecords"
-      actions   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"]
+      sid = "IdempotencyRecords"
+      # Powertools reads an existing record from the failed conditional write (ReturnValuesOnConditionCheckFailure),
+      # so GetItem is not needed; tests/contract/test_least_privilege.py proves each action here is used.
+      actions   = ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"]
       resources = [module.dynamodb.idempotency_table_arn]
     },
     { sid = "ReadConfig", actions = ["ssm:GetParameter"], resources = module.config.parameter_arns },

@@ -13,10 +13,12 @@ from aws_lambda_powertools.logging import correlation_paths
 from workout_log import api
 from workout_log.logic.access import ensure_may_act_for
 from workout_log.models.errors import invalid
-from workout_log.models.settings import process_settings
+from workout_log.models.settings import ProcessSettings, process_settings
 from workout_log.models.workout import Workout, WorkoutIn
 from workout_log.observability import logger, metrics, with_tracing
 
+# The environment variables this function reads (tests/contract checks Terraform sets exactly these).
+SETTINGS = ProcessSettings
 IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_.:-]{1,128}$")
 _ERRORS = api.error_responses(
     {

@@ -10,9 +10,12 @@ from aws_lambda_powertools.logging import correlation_paths
 
 from workout_log import api
 from workout_log.logic.access import ensure_may_act_for
-from workout_log.models.settings import stats_settings
+from workout_log.models.settings import StatsSettings, stats_settings
 from workout_log.models.workout import USER_ID_PATTERN, UserStats
 from workout_log.observability import logger, with_tracing
+
+# The environment variables this function reads (tests/contract checks Terraform sets exactly these).
+SETTINGS = StatsSettings
 
 router = Router()
 

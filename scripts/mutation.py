@@ -1,0 +1,132 @@
+"""`make mutation`: prove the contract suite notices each small breaking edit of the kind that otherwise only shows
+after `terraform apply`.
+
+For each mutation: copy the repository (tracked and untracked files, links kept) to a temporary folder, apply one
+edit, run tests/contract there (the copy's package and Terraform, not this checkout's), and expect a failure. An
+unmutated copy must pass first. Exits 1 if the baseline fails, an edit's anchor text is missing, or any edit
+goes unnoticed.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+MAIN = "environments/common/main.tf"
+
+
+@dataclass(frozen=True)
+class Mutation:
+    kind: str
+    path: str
+    old: str
+    new: str
+
+
+MUTATIONS = [
+    Mutation("handler path", MAIN, '"workout_log.handlers.process_workout.handler"',
+             '"workout_log.handlers.process_workout.handle"'),
+    Mutation("handler module", MAIN, '"workout_log.handlers.workout_stats.handler"',
+             '"workout_log.handlers.stats.handler"'),
+    Mutation("environment variable name", MAIN, "IDEMPOTENCY_TABLE_NAME        =", "IDEMPOTENCY_TABLE             ="),
+    Mutation("environment variable dropped", MAIN, "POWERTOOLS_PARAMETERS_MAX_AGE = tostring(var.parameters_max_age)",
+             ""),
+    Mutation("environment variable read by code only", "lambda/src/workout_log/models/settings.py",
+             'alias="STATS_TABLE_NAME"', 'alias="USER_STATS_TABLE_NAME"'),
+    Mutation("IAM action swapped", MAIN, 'actions = ["dynamodb:UpdateItem"], resources = [module.dynamodb.user_stats',
+             'actions = ["dynamodb:GetItem"], resources = [module.dynamodb.user_stats'),
+    Mutation("IAM action widened to Scan", MAIN, 'actions = ["dynamodb:Query"]', 'actions = ["dynamodb:Scan"]'),
+    Mutation("IAM resource swapped", MAIN, 'actions = ["dynamodb:PutItem"], resources = [module.dynamodb.workouts',
+             'actions = ["dynamodb:PutItem"], resources = [module.dynamodb.user_stats'),
+    Mutation("IAM action dropped (idempotency)", MAIN,
+             '"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"',
+             '"dynamodb:PutItem", "dynamodb:UpdateItem"'),
+    Mutation("table sort key name", "modules/dynamodb/main.tf", 'range_key = "workoutTimestamp"',
+             'range_key = "timestamp"'),
+    Mutation("index name", "modules/dynamodb/main.tf", 'type_index_name = "byTypeAndTime"',
+             'type_index_name = "byType"'),
+    Mutation("key attribute type", "modules/dynamodb/main.tf", 'name = "workoutTypeShard"\n    type = "S"',
+             'name = "workoutTypeShard"\n    type = "N"'),
+    Mutation("route path", MAIN, '"GET /stats/{userId}" =', '"GET /statistics/{userId}" ='),
+    Mutation("route method", MAIN, '"POST /workouts"      =', '"PUT /workouts"       ='),
+    Mutation("SSM parameter name", "modules/config/main.tf", '/workout-types"', '/types"'),
+    Mutation("shard count disconnected", MAIN,
+             "WORKOUT_TYPE_SHARDS           = tostring(module.dynamodb.type_index_shards)",
+             'WORKOUT_TYPE_SHARDS           = "4"'),
+]  # fmt: skip
+
+
+def copy_repository(target: Path) -> None:
+    listed = subprocess.run(
+        ["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=ROOT, capture_output=True, check=True
+    ).stdout.decode()
+    for name in filter(None, listed.split("\0")):
+        source, destination = ROOT / name, target / name
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        if source.is_symlink():
+            destination.symlink_to(os.readlink(source))
+        elif source.is_file():
+            shutil.copy2(source, destination)
+
+
+def contract_suite(copy: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(copy / "lambda" / "src"), str(copy / "local")])}
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "tests/contract", "-x", "-q", "-p", "no:cacheprovider"],
+        cwd=copy,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def first_failure(output: str) -> str:
+    for line in output.splitlines():
+        if line.startswith(("FAILED tests/", "ERROR tests/")):
+            return line.split(" - ")[0].removeprefix("FAILED ").removeprefix("ERROR ")
+    return "?"
+
+
+def main() -> int:
+    with tempfile.TemporaryDirectory(prefix="mutation-baseline-") as scratch:
+        copy_repository(Path(scratch))
+        baseline = contract_suite(Path(scratch))
+    if baseline.returncode != 0:
+        print("baseline: the unmutated copy fails the contract suite\n" + baseline.stdout[-3000:])
+        return 1
+    print(f"baseline: contract suite passes on an unmutated copy ({len(MUTATIONS)} mutations follow)")
+    missed, broken = [], []
+    for mutation in MUTATIONS:
+        with tempfile.TemporaryDirectory(prefix="mutation-") as scratch:
+            copy = Path(scratch)
+            copy_repository(copy)
+            target = copy / mutation.path
+            text = target.read_text()
+            if text.count(mutation.old) != 1:
+                broken.append(mutation)
+                print(f"  BROKEN   {mutation.kind}: anchor found {text.count(mutation.old)} times in {mutation.path}")
+                continue
+            target.write_text(text.replace(mutation.old, mutation.new))
+            started = time.perf_counter()
+            result = contract_suite(copy)
+            took = time.perf_counter() - started
+        if result.returncode == 0:
+            missed.append(mutation)
+            print(f"  MISSED   {mutation.kind} ({mutation.path}) [{took:.0f}s]")
+        else:
+            print(f"  caught   {mutation.kind:<40} by {first_failure(result.stdout)} [{took:.0f}s]")
+    caught = len(MUTATIONS) - len(missed) - len(broken)
+    print(f"{caught} of {len(MUTATIONS)} mutations caught; {len(missed)} missed; {len(broken)} could not be applied")
+    return 1 if missed or broken else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
