@@ -102,6 +102,39 @@ def verify_sigv4(method: str, url: str, headers: dict[str, str], body: bytes) ->
     return access_key, caller
 
 
+_loaded_handlers: dict[str, Any] = {}
+
+
+def _invoke_in_instance(handler_path: str, event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """Runs inside a worker process: one Lambda instance, serving one request at a time."""
+    if handler_path not in _loaded_handlers:
+        import importlib
+
+        module_name, _, attribute = handler_path.rpartition(".")
+        _loaded_handlers[handler_path] = getattr(importlib.import_module(module_name), attribute)
+    return _loaded_handlers[handler_path](event, context)
+
+
+class FunctionInstances:
+    """A function's Lambda instances: worker processes, each running one request at a time, started on demand up
+    to `max_instances`. Separate processes matter: Powertools keeps the current event on the resolver class (one
+    per process), so two concurrent requests in one process could read each other's body; in Lambda they never
+    share a process either. Workers inherit the environment at the time of the first request."""
+
+    def __init__(self, handler_path: str, max_instances: int = 3) -> None:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        self.handler_path = handler_path
+        self._pool = ProcessPoolExecutor(max_workers=max_instances, mp_context=multiprocessing.get_context("spawn"))
+
+    def __call__(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
+        return self._pool.submit(_invoke_in_instance, self.handler_path, event, context).result()
+
+    def stop(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+
 def _gateway_error(status: int, response_type: str, message: str, request_id: str) -> tuple[int, list, bytes]:
     body = {"error": {"code": response_type, "message": message, "details": []}, "requestId": request_id}
     return status, [("Content-Type", "application/json")], json.dumps(body).encode()

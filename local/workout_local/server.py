@@ -26,12 +26,17 @@ class LocalStack:
         names: StackNames | None = None,
         require_signature: bool = False,
         log_level: str = "INFO",
+        user_binding: str = "none",
+        max_instances: int = 3,
     ) -> None:
         self.names = names or StackNames()
         self.port = port
         self.emulator_port = emulator_port
         self.require_signature = require_signature
         self.log_level = log_level
+        self.user_binding = user_binding
+        self.max_instances = max_instances
+        self.instances: dict[str, Any] = {}
         self.emulator: Any = None
         self._server: Any = None
         self._thread: threading.Thread | None = None
@@ -41,6 +46,7 @@ class LocalStack:
         return {
             **self.names.process_env(),
             "POWERTOOLS_LOG_LEVEL": self.log_level,
+            "USER_BINDING": self.user_binding,
             "AWS_ENDPOINT_URL": self.emulator.endpoint,
             "AWS_DEFAULT_REGION": self.emulator.region,
             "AWS_REGION": self.emulator.region,
@@ -55,7 +61,7 @@ class LocalStack:
         from werkzeug.serving import WSGIRequestHandler, make_server
 
         from workout_local.emulator import EmulatorProcess
-        from workout_local.gateway import LocalGateway
+        from workout_local.gateway import FunctionInstances, LocalGateway
         from workout_local.provision import provision
 
         self.emulator = EmulatorProcess(port=self.emulator_port).start()
@@ -64,15 +70,12 @@ class LocalStack:
         os.environ.pop("AWS_SESSION_TOKEN", None)
         os.environ.update(self.handler_environment())
 
-        # Imported after the environment is set: Logger and Metrics read it at import.
-        from workout_log.handlers import process_workout, workout_stats
-
+        # Worker processes inherit the environment set above (Logger and Metrics read it at import).
+        process = FunctionInstances("workout_log.handlers.process_workout.handler", self.max_instances)
+        stats = FunctionInstances("workout_log.handlers.workout_stats.handler", self.max_instances)
+        self.instances = {"process": process, "stats": stats}
         gateway = LocalGateway(
-            handlers={
-                "/workouts": process_workout.handler,
-                "/stats/{userId}": workout_stats.handler,
-                "*": process_workout.handler,
-            },
+            handlers={"/workouts": process, "/stats/{userId}": stats, "*": process},
             function_names={
                 "/workouts": FUNCTION_NAMES["process"],
                 "/stats/{userId}": FUNCTION_NAMES["stats"],
@@ -99,6 +102,8 @@ class LocalStack:
             self._server.shutdown()
             self._server.server_close()
             self._server = None
+        for instances in self.instances.values():
+            instances.stop()
         if self.emulator is not None:
             self.emulator.stop()
 

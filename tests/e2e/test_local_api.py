@@ -10,7 +10,9 @@ import pytest
 
 from helpers import workout
 from http_client import request
+from support import running_local_stack
 from workout_local.gateway import LOCAL_CALLERS
+from workout_local.names import StackNames
 
 SERVICE = ("AKIALOCALSERVICE0001", LOCAL_CALLERS["AKIALOCALSERVICE0001"].secret_key)
 COGNITO = ("ASIALOCALCOGNITO0001", LOCAL_CALLERS["ASIALOCALCOGNITO0001"].secret_key)
@@ -69,20 +71,13 @@ def test_idempotent_retries_store_once(stack):
 
 
 class TestSigV4:
-    def test_a_signed_request_is_accepted_and_the_identity_reaches_the_handler(self, stack, monkeypatch):
-        from workout_log.models import settings
-
+    def test_a_signed_request_is_accepted_and_the_identity_reaches_the_handler(self):
         cognito_id = LOCAL_CALLERS["ASIALOCALCOGNITO0001"].cognito_identity_id
-        monkeypatch.setenv("USER_BINDING", "cognito")
-        settings.process_settings.cache_clear()
-        settings.stats_settings.cache_clear()
-        try:
-            mine = request("POST", f"{stack.url}/workouts", workout(userId=cognito_id), sign_with=COGNITO)
-            someone_else = request("POST", f"{stack.url}/workouts", workout(userId="us-east-1:x"), sign_with=COGNITO)
-            service = request("GET", f"{stack.url}/stats/{cognito_id}", sign_with=SERVICE)
-        finally:
-            settings.process_settings.cache_clear()
-            settings.stats_settings.cache_clear()
+        names = StackNames(prefix="workout-log-cognito", parameter_prefix="/workout-log/cognito")
+        with running_local_stack(user_binding="cognito", names=names) as bound:
+            mine = request("POST", f"{bound.url}/workouts", workout(userId=cognito_id), sign_with=COGNITO)
+            someone_else = request("POST", f"{bound.url}/workouts", workout(userId="us-east-1:x"), sign_with=COGNITO)
+            service = request("GET", f"{bound.url}/stats/{cognito_id}", sign_with=SERVICE)
 
         assert mine.status == 201
         assert someone_else.status == 403

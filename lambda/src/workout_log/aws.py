@@ -7,7 +7,7 @@ from functools import cache
 from typing import Any
 
 # Standard retry mode backs off on throttling; after the last attempt the handler answers 503 with Retry-After.
-_RETRIES = {"mode": "standard", "max_attempts": 3}
+_RETRIES = {"mode": "standard", "max_attempts": 3}  # retries after the first attempt: 4 attempts in all
 
 
 @cache

@@ -1,0 +1,1 @@
+"""The reliability suites use the shared fixtures of tests/conftest.py."""
