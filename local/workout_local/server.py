@@ -84,8 +84,14 @@ class LocalStack:
             require_signature=self.require_signature,
         )
 
+        quiet = self.log_level not in ("DEBUG", "INFO")
+
         class _KeepAlive(WSGIRequestHandler):
             protocol_version = "HTTP/1.1"
+
+            def log_request(self, *args: Any, **kwargs: Any) -> None:
+                if not quiet:  # one access line per request, unless the stack runs at WARNING or above
+                    super().log_request(*args, **kwargs)
 
         self._server = make_server("127.0.0.1", self.port, gateway, threaded=True, request_handler=_KeepAlive)
         self.port = self._server.server_port

@@ -135,3 +135,12 @@ def test_malformed_request(api, aws, case, request_, status, code, fields):
     assert answer.body["requestId"]
     assert len(json.dumps(answer.body)) < 2_000, "the error echoes the input back"
     assert everything_stored(aws) == before
+
+
+def test_the_reliability_document_quotes_this_catalogue():
+    from tfconfig import ROOT
+
+    document = (ROOT / "docs" / "RELIABILITY.md").read_text()
+
+    assert f"{len(CATALOGUE)} malformed requests" in document
+    assert f"{len(CATALOGUE)} distinct malformed requests" in document
