@@ -1,57 +1,48 @@
 locals {
   alarm_actions = [aws_sns_topic.this.arn]
+
+  # One alarm per function and kind: errors over 10 minutes, throttles over 5, p99 duration near the timeout.
+  lambda_alarm_kinds = {
+    errors = {
+      metric      = "Errors", statistic = "Sum", extended_statistic = null, period = 600
+      threshold   = var.thresholds.lambda_errors
+      description = "More than ${var.thresholds.lambda_errors} errors in 10 minutes"
+    }
+    throttles = {
+      metric      = "Throttles", statistic = "Sum", extended_statistic = null, period = 300
+      threshold   = var.thresholds.lambda_throttles
+      description = "More than ${var.thresholds.lambda_throttles} throttled invocations in 5 minutes (concurrency limit reached)"
+    }
+    duration = {
+      metric      = "Duration", statistic = null, extended_statistic = "p99", period = 300
+      threshold   = null # per function: a fraction of its timeout
+      description = "p99 duration above ${var.thresholds.lambda_duration_ratio * 100}% of the timeout"
+    }
+  }
+
+  lambda_alarms = merge([
+    for key, function in var.lambda_functions : {
+      for kind, alarm in local.lambda_alarm_kinds : "${key}-${kind}" => merge(alarm, {
+        function_name = function.function_name
+        threshold     = kind == "duration" ? function.timeout_seconds * 1000 * var.thresholds.lambda_duration_ratio : alarm.threshold
+      })
+    }
+  ]...)
 }
 
-resource "aws_cloudwatch_metric_alarm" "lambda_errors" {
-  for_each = var.lambda_functions
+resource "aws_cloudwatch_metric_alarm" "lambda" {
+  for_each = local.lambda_alarms
 
-  alarm_name          = "${var.name_prefix}-${each.key}-errors"
-  alarm_description   = "More than ${var.thresholds.lambda_errors} errors in 10 minutes from ${each.value.function_name}."
+  alarm_name          = "${var.name_prefix}-${each.key}"
+  alarm_description   = "${each.value.description}: ${each.value.function_name}."
   namespace           = "AWS/Lambda"
-  metric_name         = "Errors"
+  metric_name         = each.value.metric
   dimensions          = { FunctionName = each.value.function_name }
-  statistic           = "Sum"
-  period              = 600
+  statistic           = each.value.statistic
+  extended_statistic  = each.value.extended_statistic
+  period              = each.value.period
   evaluation_periods  = 1
-  threshold           = var.thresholds.lambda_errors
-  comparison_operator = "GreaterThanThreshold"
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = local.alarm_actions
-  ok_actions          = local.alarm_actions
-  tags                = var.tags
-}
-
-resource "aws_cloudwatch_metric_alarm" "lambda_throttles" {
-  for_each = var.lambda_functions
-
-  alarm_name          = "${var.name_prefix}-${each.key}-throttles"
-  alarm_description   = "${each.value.function_name} was throttled (concurrency limit reached) in the last 5 minutes."
-  namespace           = "AWS/Lambda"
-  metric_name         = "Throttles"
-  dimensions          = { FunctionName = each.value.function_name }
-  statistic           = "Sum"
-  period              = 300
-  evaluation_periods  = 1
-  threshold           = var.thresholds.lambda_throttles
-  comparison_operator = "GreaterThanThreshold"
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = local.alarm_actions
-  ok_actions          = local.alarm_actions
-  tags                = var.tags
-}
-
-resource "aws_cloudwatch_metric_alarm" "lambda_duration" {
-  for_each = var.lambda_functions
-
-  alarm_name          = "${var.name_prefix}-${each.key}-duration"
-  alarm_description   = "p99 duration of ${each.value.function_name} above ${var.thresholds.lambda_duration_ratio * 100}% of its ${each.value.timeout_seconds}s timeout."
-  namespace           = "AWS/Lambda"
-  metric_name         = "Duration"
-  dimensions          = { FunctionName = each.value.function_name }
-  extended_statistic  = "p99"
-  period              = 300
-  evaluation_periods  = 1
-  threshold           = each.value.timeout_seconds * 1000 * var.thresholds.lambda_duration_ratio
+  threshold           = each.value.threshold
   comparison_operator = "GreaterThanThreshold"
   treat_missing_data  = "notBreaching"
   alarm_actions       = local.alarm_actions

@@ -16,9 +16,7 @@ output "dashboard_url" {
 output "alarm_names" {
   description = "Names of every alarm."
   value = concat(
-    [for a in aws_cloudwatch_metric_alarm.lambda_errors : a.alarm_name],
-    [for a in aws_cloudwatch_metric_alarm.lambda_throttles : a.alarm_name],
-    [for a in aws_cloudwatch_metric_alarm.lambda_duration : a.alarm_name],
+    [for a in aws_cloudwatch_metric_alarm.lambda : a.alarm_name],
     [for a in aws_cloudwatch_metric_alarm.dynamodb_throttled : a.alarm_name],
     [for a in aws_cloudwatch_metric_alarm.api_5xx : a.alarm_name],
   )
