@@ -13,7 +13,12 @@ data "aws_caller_identity" "current" {}
 
 data "aws_partition" "current" {}
 
-data "aws_region" "current" {}
+# The service's regional DNS name (dynamodb.<region>.amazonaws.com) is what kms:ViaService compares with. The
+# aws_region data source cannot give the region on both provider majors: `region` is 6.x only, `name` and `id` are
+# deprecated there.
+data "aws_service" "dynamodb" {
+  service_id = "dynamodb"
+}
 
 data "aws_iam_policy_document" "key" {
   count = var.kms_key_arn == null ? 1 : 0
@@ -44,7 +49,7 @@ data "aws_iam_policy_document" "key" {
     condition {
       test     = "StringEquals"
       variable = "kms:ViaService"
-      values   = ["dynamodb.${data.aws_region.current.region}.amazonaws.com"]
+      values   = [data.aws_service.dynamodb.dns_name]
     }
 
     condition {

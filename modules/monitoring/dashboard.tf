@@ -1,5 +1,6 @@
 locals {
-  region    = data.aws_region.current.region
+  # The topic's ARN names the region on either provider major (aws_region's attribute for it differs between them).
+  region    = split(":", aws_sns_topic.this.arn)[3]
   functions = [for f in values(var.lambda_functions) : f.function_name]
 
   widgets = concat(

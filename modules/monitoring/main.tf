@@ -4,8 +4,6 @@ data "aws_caller_identity" "current" {}
 
 data "aws_partition" "current" {}
 
-data "aws_region" "current" {}
-
 data "aws_iam_policy_document" "topic_key" {
   count = var.kms_key_arn == null ? 1 : 0
 
