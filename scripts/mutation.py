@@ -1,10 +1,11 @@
 """`make mutation`: prove the contract suite notices each small breaking edit of the kind that otherwise only shows
-after `terraform apply`.
+after `terraform apply` to AWS.
 
 For each mutation: copy the repository (tracked and untracked files, links kept) to a temporary folder, apply one
-edit, run tests/contract there (the copy's package and Terraform, not this checkout's), and expect a failure. An
-unmutated copy must pass first. Exits 1 if the baseline fails, an edit's anchor text is missing, or any edit
-goes unnoticed.
+edit, run tests/contract there (the copy's package and Terraform, applied to an emulator of its own: dev only,
+since every edit is to code all environments share), and expect a failure. An unmutated copy must pass first.
+Mutations run three at a time (an apply mostly waits on the provider). Exits 1 if the baseline fails, an edit's
+anchor text is missing, or any edit goes unnoticed.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,6 +62,9 @@ MUTATIONS = [
     Mutation("shard count disconnected", MAIN,
              "WORKOUT_TYPE_SHARDS           = tostring(module.dynamodb.type_index_shards)",
              'WORKOUT_TYPE_SHARDS           = "4"'),
+    # Only the applied policy shows this one: the environment still passes the condition, the module drops it.
+    Mutation("IAM condition dropped inside the lambda module", "modules/lambda/iam.tf",
+             "for_each = statement.value.conditions", "for_each = []"),
 ]  # fmt: skip
 
 
@@ -77,7 +82,11 @@ def copy_repository(target: Path) -> None:
 
 
 def contract_suite(copy: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(copy / "lambda" / "src"), str(copy / "local")])}
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(copy / "lambda" / "src"), str(copy / "local")]),
+        "TEST_ENVIRONMENTS": "dev",
+    }
     return subprocess.run(
         [sys.executable, "-m", "pytest", "tests/contract", "-x", "-q", "-p", "no:cacheprovider"],
         cwd=copy,
@@ -104,25 +113,33 @@ def main() -> int:
         return 1
     print(f"baseline: contract suite passes on an unmutated copy ({len(MUTATIONS)} mutations follow)")
     missed, broken = [], []
-    for mutation in MUTATIONS:
+
+    def attempt(mutation: Mutation) -> tuple[str, str, float]:
         with tempfile.TemporaryDirectory(prefix="mutation-") as scratch:
             copy = Path(scratch)
             copy_repository(copy)
             target = copy / mutation.path
             text = target.read_text()
             if text.count(mutation.old) != 1:
-                broken.append(mutation)
-                print(f"  BROKEN   {mutation.kind}: anchor found {text.count(mutation.old)} times in {mutation.path}")
-                continue
+                return "broken", f"anchor found {text.count(mutation.old)} times in {mutation.path}", 0.0
             target.write_text(text.replace(mutation.old, mutation.new))
             started = time.perf_counter()
             result = contract_suite(copy)
             took = time.perf_counter() - started
         if result.returncode == 0:
-            missed.append(mutation)
-            print(f"  MISSED   {mutation.kind} ({mutation.path}) [{took:.0f}s]")
-        else:
-            print(f"  caught   {mutation.kind:<40} by {first_failure(result.stdout)} [{took:.0f}s]")
+            return "missed", mutation.path, took
+        return "caught", first_failure(result.stdout), took
+
+    with ThreadPoolExecutor(3) as pool:
+        for mutation, (outcome, detail, took) in zip(MUTATIONS, pool.map(attempt, MUTATIONS), strict=True):
+            if outcome == "broken":
+                broken.append(mutation)
+                print(f"  BROKEN   {mutation.kind}: {detail}")
+            elif outcome == "missed":
+                missed.append(mutation)
+                print(f"  MISSED   {mutation.kind} ({detail}) [{took:.0f}s]")
+            else:
+                print(f"  caught   {mutation.kind:<48} by {detail} [{took:.0f}s]")
     caught = len(MUTATIONS) - len(missed) - len(broken)
     print(f"{caught} of {len(MUTATIONS)} mutations caught; {len(missed)} missed; {len(broken)} could not be applied")
     return 1 if missed or broken else 0

@@ -1,15 +1,26 @@
-"""Fixtures shared by every suite: fake credentials, moto provisioned like an environment, handler helpers."""
+"""Fixtures shared by every suite: fake credentials, moto provisioned like an environment, handler helpers, the
+Lambda zip, and every environment applied by Terraform to an emulator of its own."""
 
 from __future__ import annotations
 
 import json
 import os
+import platform
+import sys
+import tempfile
+import zipfile
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tfconfig import ENVIRONMENTS, ROOT
 from workout_local.names import StackNames
+
+# Variables the suites pass on top of each environment's terraform.tfvars: dev's DEBUG logs would flood the
+# output of the local-stack suites, which serve dev.
+TEST_VARIABLES = {"dev": {"log_level": "WARNING"}}
 
 NAMES = StackNames(prefix="test", parameter_prefix="/workout-log/test", shards=4)
 
@@ -30,7 +41,7 @@ os.environ.pop("AWS_PROFILE", None)
 
 # Imported after the environment is set: Powertools' Logger and Metrics read it when the package is imported.
 from helpers import JSON, Answer, invoke  # noqa: E402
-from support import reset_process_state, table_items  # noqa: E402
+from support import Emulated, reset_process_state, table_items  # noqa: E402
 from workout_local.provision import provision  # noqa: E402
 
 
@@ -113,3 +124,57 @@ def logs() -> Iterator[Any]:
 
     yield lines
     handler.setStream(previous)
+
+
+@pytest.fixture(scope="session")
+def built_zips() -> Iterator[dict[str, Path]]:
+    """The deployable zip (python3.13, arm64) and the same build for this machine's Python and CPU, so that the
+    handlers can be imported from it here."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from build_lambda import build
+
+    host_arch = "arm64" if platform.machine() in ("aarch64", "arm64") else "x86_64"
+    host_runtime = f"python{sys.version_info.major}.{sys.version_info.minor}"
+    with tempfile.TemporaryDirectory(prefix="test-zips-") as scratch:
+        target = Path(scratch) / "target.zip"
+        host = Path(scratch) / "host.zip"
+        build("python3.13", "arm64", target)
+        build(host_runtime, host_arch, host)
+        extracted = Path(scratch) / "host"
+        with zipfile.ZipFile(host) as archive:
+            archive.extractall(extracted)
+        yield {"target": target, "host": host, "host_extracted": extracted}
+
+
+@pytest.fixture(scope="session")
+def emulated(built_zips, tmp_path_factory) -> Iterator[dict[str, Emulated]]:
+    """Every environment under test applied by Terraform (`terraform apply` of its own folder and tfvars, the
+    deployable zip) to an emulator of its own, all at once. Skipped, with the reason, only where the aws provider
+    can be neither downloaded nor found in a mirror."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from workout_local.deploy import ProviderUnavailable, deploy
+    from workout_local.emulator import EmulatorProcess
+
+    emulators = {env: EmulatorProcess().start() for env in ENVIRONMENTS}
+    try:
+        with ThreadPoolExecutor(len(ENVIRONMENTS)) as pool:
+            applying = {
+                env: pool.submit(
+                    deploy,
+                    env,
+                    emulators[env].endpoint,
+                    tmp_path_factory.mktemp(f"terraform-{env}"),
+                    TEST_VARIABLES.get(env),
+                    built_zips["target"],
+                )
+                for env in ENVIRONMENTS
+            }
+            try:
+                deployments = {env: future.result() for env, future in applying.items()}
+            except ProviderUnavailable as unavailable:
+                pytest.skip(str(unavailable))
+        yield {env: Emulated(emulators[env], deployments[env]) for env in ENVIRONMENTS}
+    finally:
+        for emulator in emulators.values():
+            emulator.stop()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 
@@ -37,15 +38,24 @@ def table_items(table_name: str) -> list[dict[str, Any]]:
     return client.scan(TableName=table_name)["Items"]
 
 
+@dataclass(frozen=True)
+class Emulated:
+    """One environment applied by Terraform to its own emulator."""
+
+    emulator: Any
+    deployment: Any
+
+
 @contextlib.contextmanager
-def running_local_stack(**options: Any) -> Iterator[Any]:
-    """The `make run` stack on free ports, in this process. The environment is restored afterwards so that the
-    in-process moto of other suites never talks to this emulator."""
+def running_local_stack(emulated: Emulated, **options: Any) -> Iterator[Any]:
+    """The `make run` stack on a free port, in this process, serving an environment the session already applied.
+    The environment is restored afterwards so that the in-process moto of other suites never talks to the
+    emulator."""
     from workout_local.server import LocalStack
 
     saved = dict(os.environ)
     reset_process_state()
-    stack = LocalStack(port=0, emulator_port=0, log_level="WARNING", **options).start()
+    stack = LocalStack(port=0, emulator=emulated.emulator, deployment=emulated.deployment, **options).start()
     try:
         yield stack
     finally:

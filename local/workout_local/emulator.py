@@ -2,19 +2,49 @@
 
 Two changes make it behave like DynamoDB for the local stack:
 
-1. Every request is atomic. moto's DynamoDB is not safe under concurrent requests (concurrent TransactWriteItems
-   raise "dictionary changed size during iteration" and can half-apply; ../shared/FACTS.md), so a lock serialises
-   the requests that reach moto while the handlers calling it stay concurrent, as separate Lambda instances would.
+1. Every request is atomic. moto 5.2.5's DynamoDB is not safe under concurrent requests: 20 threads sending 50
+   TransactWriteItems each gave HTTP 500s ("dictionary changed size during iteration" inside
+   transact_write_items) and a half-applied transaction (tests/reliability/test_concurrency.py runs that load).
+   A lock serialises the requests that reach moto while the handlers calling it stay concurrent, as separate
+   Lambda instances would.
 2. Transactions stay fast as tables grow. moto 5.2.5 deep-copies every table a transaction touches so it can roll
    back (1,000 transactions: 31 s; 3,000: 220 s). `install_item_level_rollback` keeps moto's own transaction code
    but snapshots only the items the transaction addresses, and restores those on failure. It relies on moto 5.2.5
    internals (`Table.items`, the module-level `copy` in moto.dynamodb.models) and refuses any other version;
    tests/e2e/test_emulator.py fails if moto's behaviour changes underneath.
+
+And `install_terraform_gaps` answers the calls the hashicorp/aws provider makes that moto 5.2.5 lacks or
+misreports, so that `terraform apply` of every environment completes and the plan after it is empty
+(tests/terraform/test_apply.py applies them; tests/e2e/test_emulator.py tests each gap on its own):
+
+3. Application Auto Scaling tags. moto 5.2.5 answers ListTagsForResource with HTTP 500 (NotImplementedError),
+   which the provider retries for over ten minutes after registering a scalable target, and drops the Tags of
+   RegisterScalableTarget. Tags are kept per target ARN and TagResource, UntagResource and ListTagsForResource
+   answered from them.
+4. Lambda LoggingConfig. moto 5.2.5 neither stores nor returns a function's LoggingConfig, so every plan wants to
+   add `logging_config` again. It is kept as given (AWS's default when absent: Text format, /aws/lambda/<name>)
+   and returned by GetFunction and GetFunctionConfiguration.
+5. AWS managed IAM policies. moto 5.2.5 knows none unless MOTO_IAM_LOAD_MANAGED_POLICIES is true, so attaching
+   AmazonAPIGatewayPushToCloudWatchLogs (the API Gateway account role) fails with NoSuchEntity. The emulator
+   loads them (about 1,600 policies, 0.05 s).
+
+And one gap that matters to the least-privilege proof (tests/contract/test_least_privilege.py), when IAM
+enforcement is switched on (POST "0" to /moto-api/reset-auth; "inf" switches it off again):
+
+6. Resources in IAM decisions. moto 5.2.5 authorises DynamoDB and SSM requests against resource "*", so a policy
+   scoped to a table's ARN denies even its allowed actions, and it authorises TransactWriteItems as one action
+   that AWS does not have. `install_resource_authorization` makes it decide as AWS does ("Using IAM with DynamoDB
+   transactions" and the Service Authorization Reference): each request against the ARN of the table (or
+   `<table>/index/<name>` for an index) or parameter it names, and a transaction item by item, as PutItem,
+   UpdateItem, DeleteItem or ConditionCheckItem (GetItem for TransactGetItems) on that item's table.
 """
 
 from __future__ import annotations
 
 import copy
+import functools
+import json
+import os
 import threading
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -108,6 +138,152 @@ def install_item_level_rollback() -> None:
     backend.transact_write_items = transact_write_items
 
 
+def install_terraform_gaps() -> None:
+    """Fill the gaps 3-5 of the module docstring in moto's classes. Idempotent."""
+    import moto
+    from moto.applicationautoscaling import responses as autoscaling
+    from moto.awslambda import models as awslambda
+
+    if moto.__version__ != MOTO_VERSION:
+        raise RuntimeError(f"the Terraform gaps are filled for moto {MOTO_VERSION}, found {moto.__version__}")
+    os.environ["MOTO_IAM_LOAD_MANAGED_POLICIES"] = "true"
+    response = autoscaling.ApplicationAutoScalingResponse
+    if getattr(response, "terraform_gaps_filled", False):
+        return
+
+    def tag_store(self: Any) -> dict[str, dict[str, str]]:
+        backend = self.applicationautoscaling_backend
+        if not hasattr(backend, "emulated_tags"):
+            backend.emulated_tags = {}
+        return backend.emulated_tags
+
+    register = response.register_scalable_target
+
+    def register_scalable_target(self: Any) -> str:
+        answer = register(self)
+        tags = self._get_param("Tags")
+        if tags:
+            tag_store(self).setdefault(json.loads(answer)["ScalableTargetARN"], {}).update(tags)
+        return answer
+
+    def tag_resource(self: Any) -> str:
+        tag_store(self).setdefault(self._get_param("ResourceARN"), {}).update(self._get_param("Tags") or {})
+        return "{}"
+
+    def untag_resource(self: Any) -> str:
+        tags = tag_store(self).get(self._get_param("ResourceARN"), {})
+        for key in self._get_param("TagKeys") or []:
+            tags.pop(key, None)
+        return "{}"
+
+    def list_tags_for_resource(self: Any) -> str:
+        return json.dumps({"Tags": tag_store(self).get(self._get_param("ResourceARN"), {})})
+
+    response.register_scalable_target = register_scalable_target
+    response.tag_resource = tag_resource
+    response.untag_resource = untag_resource
+    response.list_tags_for_resource = list_tags_for_resource
+
+    function = awslambda.LambdaFunction
+    create, configuration, update = function.__init__, function.get_configuration, function.update_configuration
+
+    def __init__(self: Any, account_id: str, spec: dict[str, Any], *args: Any, **kwargs: Any) -> None:
+        create(self, account_id, spec, *args, **kwargs)
+        self.logging_config = {"LogFormat": "Text", "LogGroup": f"/aws/lambda/{self.function_name}"}
+        self.logging_config.update(spec.get("LoggingConfig") or {})
+
+    def get_configuration(self: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        return {**configuration(self, *args, **kwargs), "LoggingConfig": dict(self.logging_config)}
+
+    def update_configuration(self: Any, config_updates: dict[str, Any]) -> dict[str, Any]:
+        if "LoggingConfig" in config_updates:
+            self.logging_config = {**self.logging_config, **config_updates["LoggingConfig"]}
+        return update(self, config_updates)
+
+    function.__init__ = __init__
+    function.get_configuration = get_configuration
+    function.update_configuration = update_configuration
+    response.terraform_gaps_filled = True
+
+
+TRANSACTION_ITEM_ACTIONS = {
+    "Put": "PutItem",
+    "Update": "UpdateItem",
+    "Delete": "DeleteItem",
+    "ConditionCheck": "ConditionCheckItem",
+    "Get": "GetItem",
+}
+
+
+def dynamodb_authorizations(action: str, body: dict[str, Any], arn_prefix: str) -> list[tuple[str, str]]:
+    """(action, resource ARN) pairs AWS authorises for one DynamoDB request (gap 6)."""
+
+    def table(name: str) -> str:
+        return name if name.startswith("arn:") else f"{arn_prefix}:table/{name}"
+
+    if action in ("TransactWriteItems", "TransactGetItems"):
+        return [
+            (TRANSACTION_ITEM_ACTIONS[kind], table(operation["TableName"]))
+            for item in body.get("TransactItems") or []
+            for kind, operation in item.items()
+        ]
+    if action in ("BatchWriteItem", "BatchGetItem"):
+        return [(action, table(name)) for name in body.get("RequestItems") or {}]
+    if "TableName" in body:
+        resource = table(body["TableName"])
+        return [(action, f"{resource}/index/{body['IndexName']}" if body.get("IndexName") else resource)]
+    return [(action, "*")]
+
+
+def ssm_authorizations(action: str, params: dict[str, Any], arn_prefix: str) -> list[tuple[str, str]]:
+    """(action, resource ARN) pairs AWS authorises for one SSM request (gap 6)."""
+
+    def parameter(name: str) -> str:
+        return f"{arn_prefix}:parameter/{name.lstrip('/')}"
+
+    if params.get("Name"):
+        return [(action, parameter(params["Name"]))]
+    if params.get("Names"):
+        return [(action, parameter(name)) for name in params["Names"]]
+    if params.get("Path"):
+        return [(action, parameter(params["Path"]))]
+    return [(action, "*")]
+
+
+def install_resource_authorization() -> None:
+    """Gap 6 of the module docstring. Idempotent; changes nothing while IAM enforcement is off."""
+    from moto.dynamodb.responses import DynamoHandler
+    from moto.iam.access_control import IAMRequest
+    from moto.ssm.responses import SimpleSystemManagerResponse
+    from moto.utilities.utils import get_partition
+
+    if getattr(DynamoHandler, "resource_authorization", False):
+        return
+
+    def authorize_each(self: Any, pairs: list[tuple[str, str]]) -> None:
+        for action, resource in pairs:
+            # moto passes the request's own action name; AWS authorises the pair's (a transaction's item action).
+            self._authenticate_and_authorize_action(functools.partial(request_for, action), resource)
+
+    def request_for(item_action: str, **arguments: Any) -> IAMRequest:
+        return IAMRequest(**{**arguments, "action": item_action})
+
+    def arn_prefix(self: Any, service: str) -> str:
+        return f"arn:{get_partition(self.region)}:{service}:{self.region}:{self.current_account}"
+
+    def dynamodb(self: Any, resource: str = "*") -> None:
+        body = self.body if isinstance(self.body, dict) else {}
+        authorize_each(self, dynamodb_authorizations(self._get_action(), body, arn_prefix(self, "dynamodb")))
+
+    def ssm(self: Any, resource: str = "*") -> None:
+        params = {key: self._get_param(key) for key in ("Name", "Names", "Path")}
+        authorize_each(self, ssm_authorizations(self._get_action(), params, arn_prefix(self, "ssm")))
+
+    DynamoHandler._authenticate_and_authorize_normal_action = dynamodb
+    SimpleSystemManagerResponse._authenticate_and_authorize_normal_action = ssm
+    DynamoHandler.resource_authorization = True
+
+
 class Emulator:
     """moto's server on loopback, serialised and with item-level transaction rollback."""
 
@@ -127,6 +303,8 @@ class Emulator:
                 """The handlers' own logs say what matters; one line per emulated AWS call is noise."""
 
         install_item_level_rollback()
+        install_terraform_gaps()
+        install_resource_authorization()
         app = SerializedApp(DomainDispatcherApplication(create_backend_app))
         self._server = make_server(self.host, self.port, app, threaded=True, request_handler=_Quiet)
         self.port = self._server.server_port

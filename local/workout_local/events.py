@@ -11,12 +11,18 @@ from typing import Any
 from urllib.parse import parse_qs
 
 STAGE = "local"
-# Route templates as API Gateway knows them: resourcePath and path parameters come from these.
-RESOURCE_PATHS = ("/workouts", "/stats/{userId}")
 
 
-def match_resource(path: str) -> tuple[str | None, dict[str, str] | None]:
-    for resource in RESOURCE_PATHS:
+def package_resources() -> tuple[str, ...]:
+    """The resource paths the package serves. The local gateway passes the deployed API's paths instead."""
+    from workout_log.api import ROUTES
+
+    return tuple(ROUTES)
+
+
+def match_resource(path: str, resources: tuple[str, ...] | None = None) -> tuple[str | None, dict[str, str] | None]:
+    """The resource template (as API Gateway knows it) that `path` matches, and its path parameters."""
+    for resource in resources if resources is not None else package_resources():
         names = re.findall(r"\{([^/]+)\}", resource)
         pattern = "^" + re.sub(r"\{[^/]+\}", "([^/]+)", resource) + "$"
         found = re.match(pattern, path)
@@ -61,6 +67,7 @@ def api_event(
     caller: dict[str, Any] | None = None,
     base64_body: bool = False,
     request_id: str | None = None,
+    resources: tuple[str, ...] | None = None,
 ) -> dict[str, Any]:
     """An event as API Gateway REST sends it to a Lambda proxy integration.
 
@@ -72,7 +79,7 @@ def api_event(
     for name, value in pairs:
         multi_headers.setdefault(name, []).append(value)
     multi_query = {k: v for k, v in parse_qs(query, keep_blank_values=True).items()} if query else None
-    resource, path_parameters = match_resource(path)
+    resource, path_parameters = match_resource(path, resources)
     if isinstance(body, bytes) or base64_body:
         raw = body.encode() if isinstance(body, str) else (body or b"")
         body_text, is_base64 = base64.b64encode(raw).decode(), True

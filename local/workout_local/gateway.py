@@ -105,6 +105,13 @@ def verify_sigv4(method: str, url: str, headers: dict[str, str], body: bytes) ->
 _loaded_handlers: dict[str, Any] = {}
 
 
+def _enter_function(environment: dict[str, str]) -> None:
+    """Runs once in each worker process: the function's environment, before its handler module is imported."""
+    import os
+
+    os.environ.update(environment)
+
+
 def _invoke_in_instance(handler_path: str, event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Runs inside a worker process: one Lambda instance, serving one request at a time."""
     if handler_path not in _loaded_handlers:
@@ -117,16 +124,21 @@ def _invoke_in_instance(handler_path: str, event: dict[str, Any], context: Any) 
 
 class FunctionInstances:
     """A function's Lambda instances: worker processes, each running one request at a time, started on demand up
-    to `max_instances`. Separate processes matter: Powertools keeps the current event on the resolver class (one
-    per process), so two concurrent requests in one process could read each other's body; in Lambda they never
-    share a process either. Workers inherit the environment at the time of the first request."""
+    to `max_instances`, each with the function's environment. Separate processes matter: Powertools keeps the
+    current event on the resolver class (one per process), so two concurrent requests in one process could read
+    each other's body; in Lambda they never share a process either."""
 
-    def __init__(self, handler_path: str, max_instances: int = 3) -> None:
+    def __init__(self, handler_path: str, environment: dict[str, str], max_instances: int = 3) -> None:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
         self.handler_path = handler_path
-        self._pool = ProcessPoolExecutor(max_workers=max_instances, mp_context=multiprocessing.get_context("spawn"))
+        self._pool = ProcessPoolExecutor(
+            max_workers=max_instances,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_enter_function,
+            initargs=(environment,),
+        )
 
     def __call__(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
         return self._pool.submit(_invoke_in_instance, self.handler_path, event, context).result()
@@ -141,14 +153,24 @@ def _gateway_error(status: int, response_type: str, message: str, request_id: st
 
 
 class LocalGateway:
-    """WSGI app: routes each request to the handler API Gateway would invoke, as a proxy event."""
+    """WSGI app: routes each request to the function API Gateway would invoke, as a proxy event.
 
-    def __init__(self, handlers: dict[str, Any], function_names: dict[str, str], require_signature: bool = False):
-        self._handlers = handlers  # resource path -> handler; "*" for anything else
-        self._function_names = function_names
+    `routes` maps "METHOD /resource/{param}" to (handler, function). A path that matches no deployed resource,
+    or a method the resource lacks, still goes to a function (the one serving that resource, else the first
+    route's), so that the package's resolver answers 404 or 405 in the API's error shape."""
+
+    def __init__(self, routes: dict[str, tuple[Any, Any]], require_signature: bool = False):
+        self._routes = routes
+        self._resources = tuple(dict.fromkeys(route.split(" ", 1)[1] for route in sorted(routes)))
         self._require_signature = require_signature
         self._openapi: bytes | None = None
         self._openapi_lock = threading.Lock()
+
+    def target(self, method: str, resource: str | None) -> tuple[Any, Any]:
+        if f"{method} {resource}" in self._routes:
+            return self._routes[f"{method} {resource}"]
+        same_resource = [target for route, target in sorted(self._routes.items()) if route.endswith(f" {resource}")]
+        return same_resource[0] if same_resource else self._routes[sorted(self._routes)[0]]
 
     def openapi_document(self) -> bytes:
         with self._openapi_lock:
@@ -180,8 +202,8 @@ class LocalGateway:
         elif self._require_signature:
             return _gateway_error(403, "MISSING_AUTHENTICATION_TOKEN", "Missing Authentication Token", request_id)
 
-        resource, _ = match_resource(path)
-        key = resource if resource in self._handlers else "*"
+        resource, _ = match_resource(path, self._resources)
+        handler, function = self.target(method, resource)
         try:
             text = body.decode("utf-8") if body else None
             binary = False
@@ -195,8 +217,12 @@ class LocalGateway:
             query=query,
             caller=caller,
             request_id=request_id,
+            resources=self._resources,
         )
-        result = self._handlers[key](event, LambdaContext(function_name=self._function_names[key]))
+        context = LambdaContext(
+            function_name=function.name, memory_limit_in_mb=function.memory_size, timeout_seconds=function.timeout
+        )
+        result = handler(event, context)
         response_headers = [
             (name, value) for name, values in (result.get("multiValueHeaders") or {}).items() for value in values
         ]

@@ -1,6 +1,13 @@
-"""`make run`: the workout-log API on http://127.0.0.1:3000, backed by an embedded AWS emulator.
+"""`make run`: the workout-log API on http://127.0.0.1:3000, served from what `terraform apply` built on an embedded
+AWS emulator.
 
-python -m workout_local.server [--port 3000] [--emulator-port 0] [--require-signature]
+python -m workout_local.server [--port 3000] [--emulator-port 0] [--environment dev] [--require-signature]
+                               [--user-binding none|cognito] [--log-level INFO] [--instances 3]
+                               [--package dist/<zip>] [--work build/local-stack]
+
+The stack starts the emulator, applies environments/<environment> to it (workout_local.deploy), and then serves
+the routes of the REST API Terraform created: each route goes to the handler of the function its integration
+invokes, in worker processes that carry exactly that function's environment variables from the state.
 """
 
 from __future__ import annotations
@@ -9,82 +16,140 @@ import argparse
 import os
 import signal
 import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from workout_local.names import StackNames
+from workout_local.deploy import DEFAULT_PACKAGE, DeployedFunction, Deployment
+from workout_local.terraform import ROOT
 
-FUNCTION_NAMES = {"process": "workout-log-local-process-workout", "stats": "workout-log-local-workout-stats"}
+DEFAULT_WORK = ROOT / "build" / "local-stack"
+
+
+@dataclass(frozen=True)
+class TableNames:
+    """The tables a deployment's functions use, as their environment names them."""
+
+    workouts_table: str
+    stats_table: str
+    idempotency_table: str
+
+
+def emulator_environment(endpoint: str, region: str) -> dict[str, str]:
+    """What the Lambda runtime would provide, pointed at the emulator (not part of any function's configuration)."""
+    return {
+        "AWS_ENDPOINT_URL": endpoint,
+        "AWS_DEFAULT_REGION": region,
+        "AWS_REGION": region,
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "POWERTOOLS_TRACE_DISABLED": "true",  # no X-Ray daemon here
+        "POWERTOOLS_METRICS_DISABLED": "true",  # EMF lines would only repeat the logs
+    }
 
 
 class LocalStack:
-    """Emulator + provisioned resources + the local API Gateway, all on loopback."""
+    """Emulator + `terraform apply` of one environment + the local API Gateway, all on loopback.
+
+    Pass `emulator` and `deployment` to serve an environment already applied (the test suites share one apply);
+    otherwise `start` makes both.
+    """
 
     def __init__(
         self,
         port: int = 3000,
         emulator_port: int = 0,
-        names: StackNames | None = None,
+        environment: str = "dev",
         require_signature: bool = False,
-        log_level: str = "INFO",
-        user_binding: str = "none",
+        log_level: str | None = None,
+        user_binding: str | None = None,
         max_instances: int = 3,
+        work: Path = DEFAULT_WORK,
+        package: Path = DEFAULT_PACKAGE,
+        emulator: Any = None,
+        deployment: Deployment | None = None,
     ) -> None:
-        self.names = names or StackNames()
         self.port = port
         self.emulator_port = emulator_port
+        self.environment = environment
         self.require_signature = require_signature
         self.log_level = log_level
         self.user_binding = user_binding
         self.max_instances = max_instances
+        self.work = work
+        self.package = package
+        self.emulator = emulator
+        self.deployment = deployment
+        self._owns_emulator = emulator is None
         self.instances: dict[str, Any] = {}
-        self.emulator: Any = None
+        self.apply_seconds: float | None = None
         self._server: Any = None
         self._thread: threading.Thread | None = None
 
-    def handler_environment(self) -> dict[str, str]:
-        """What a developer exports to invoke a handler directly against the emulator."""
+    # -- what was deployed ---------------------------------------------------------------------------------------
+    @property
+    def routes(self) -> dict[str, DeployedFunction]:
+        return self.deployment.routes()
+
+    @property
+    def names(self) -> TableNames:
+        variables = {k: v for f in self.deployment.functions().values() for k, v in f.environment.items()}
+        return TableNames(
+            variables["WORKOUTS_TABLE_NAME"], variables["STATS_TABLE_NAME"], variables["IDEMPOTENCY_TABLE_NAME"]
+        )
+
+    def function_environment(self, function: DeployedFunction) -> dict[str, str]:
+        """A worker's environment: the function's variables as applied, plus what the Lambda runtime provides."""
         return {
-            **self.names.process_env(),
-            "POWERTOOLS_LOG_LEVEL": self.log_level,
-            "USER_BINDING": self.user_binding,
-            "AWS_ENDPOINT_URL": self.emulator.endpoint,
-            "AWS_DEFAULT_REGION": self.emulator.region,
-            "AWS_REGION": self.emulator.region,
-            "AWS_ACCESS_KEY_ID": "testing",
-            "AWS_SECRET_ACCESS_KEY": "testing",
-            "AWS_LAMBDA_FUNCTION_NAME": FUNCTION_NAMES["process"],
-            "POWERTOOLS_TRACE_DISABLED": "true",
-            "POWERTOOLS_METRICS_DISABLED": "true",
+            **emulator_environment(self.emulator.endpoint, self.emulator.region),
+            "AWS_LAMBDA_FUNCTION_NAME": function.name,
+            "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(function.memory_size),
+            **function.environment,
         }
 
+    def handler_environment(self) -> dict[str, str]:
+        """What a developer exports to invoke the POST /workouts handler directly against the emulator."""
+        return self.function_environment(self.routes["POST /workouts"])
+
+    # -- lifecycle ------------------------------------------------------------------------------------------------
     def start(self) -> LocalStack:
         from werkzeug.serving import WSGIRequestHandler, make_server
 
+        from workout_local.deploy import deploy
         from workout_local.emulator import EmulatorProcess
         from workout_local.gateway import FunctionInstances, LocalGateway
-        from workout_local.provision import provision
 
-        self.emulator = EmulatorProcess(port=self.emulator_port).start()
-        provision(self.emulator.client, self.names)
+        if self.emulator is None:
+            self.emulator = EmulatorProcess(port=self.emulator_port).start()
+        if self.deployment is None:
+            variables = {}
+            if self.log_level:
+                variables["log_level"] = self.log_level
+            if self.user_binding:
+                variables["user_binding"] = self.user_binding
+            started = time.perf_counter()
+            try:
+                self.deployment = deploy(self.environment, self.emulator.endpoint, self.work, variables, self.package)
+            except BaseException:
+                self.emulator.stop()
+                raise
+            self.apply_seconds = time.perf_counter() - started
         os.environ.pop("AWS_PROFILE", None)
         os.environ.pop("AWS_SESSION_TOKEN", None)
-        os.environ.update(self.handler_environment())
+        os.environ.update(emulator_environment(self.emulator.endpoint, self.emulator.region))
 
-        # Worker processes inherit the environment set above (Logger and Metrics read it at import).
-        process = FunctionInstances("workout_log.handlers.process_workout.handler", self.max_instances)
-        stats = FunctionInstances("workout_log.handlers.workout_stats.handler", self.max_instances)
-        self.instances = {"process": process, "stats": stats}
+        functions = {function.name: function for function in self.routes.values()}
+        self.instances = {
+            name: FunctionInstances(function.handler, self.function_environment(function), self.max_instances)
+            for name, function in functions.items()
+        }
         gateway = LocalGateway(
-            handlers={"/workouts": process, "/stats/{userId}": stats, "*": process},
-            function_names={
-                "/workouts": FUNCTION_NAMES["process"],
-                "/stats/{userId}": FUNCTION_NAMES["stats"],
-                "*": FUNCTION_NAMES["process"],
-            },
+            routes={route: (self.instances[f.name], f) for route, f in self.routes.items()},
             require_signature=self.require_signature,
         )
 
-        quiet = self.log_level not in ("DEBUG", "INFO")
+        quiet = (self.log_level or "INFO") not in ("DEBUG", "INFO")
 
         class _KeepAlive(WSGIRequestHandler):
             protocol_version = "HTTP/1.1"
@@ -110,7 +175,7 @@ class LocalStack:
             self._server = None
         for instances in self.instances.values():
             instances.stop()
-        if self.emulator is not None:
+        if self.emulator is not None and self._owns_emulator:
             self.emulator.stop()
 
 
@@ -123,16 +188,24 @@ def banner(stack: LocalStack) -> str:
         for key, caller in LOCAL_CALLERS.items()
     )
     signing = "required" if stack.require_signature else "optional (unsigned requests act as an anonymous caller)"
+    routes = "\n".join(
+        f"  {route.split(' ', 1)[0]:<5}{stack.url}{route.split(' ', 1)[1]}  -> {function.name} ({function.handler})"
+        for route, function in sorted(stack.routes.items())
+    )
+    took = f" in {stack.apply_seconds:.0f} s" if stack.apply_seconds is not None else ""
+    resources = sum(1 for _ in stack.deployment.resources())
     return f"""
 workout-log API     {stack.url}
-  POST {stack.url}/workouts
-  GET  {stack.url}/stats/{{userId}}
+{routes}
   GET  {stack.url}/openapi.json
-AWS emulator        {stack.emulator.endpoint}   (moto, process {stack.emulator.pid}; tables and parameters provisioned)
+AWS emulator        {stack.emulator.endpoint}   (moto, process {stack.emulator.pid})
+Terraform           environments/{stack.environment} applied to the emulator: {resources} resources created by
+                    terraform apply{took}; routes, handlers and environment variables are read from its state
+                    ({stack.deployment.directory / "terraform.tfstate"})
 SigV4 signing       {signing}; local credentials (access key / secret):
 {callers}
 
-To invoke a handler directly against the emulator, export:
+To invoke the POST /workouts handler directly against the emulator, export:
 {env}
 
 Try:
@@ -145,15 +218,43 @@ Ctrl-C stops.
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description="Serve the workout-log API locally on an embedded AWS emulator.")
+    parser = argparse.ArgumentParser(
+        description="Serve the workout-log API locally: terraform apply of one environment onto an embedded AWS "
+        "emulator, then the API Gateway routes it created, over HTTP."
+    )
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", 3000)))
     parser.add_argument("--emulator-port", type=int, default=0, help="0 picks a free port")
+    parser.add_argument(
+        "--environment",
+        default="dev",
+        choices=("dev", "staging", "prod"),
+        help="environments/<name> to apply to the emulator, with its terraform.tfvars",
+    )
     parser.add_argument("--require-signature", action="store_true", help="refuse unsigned requests, like AWS_IAM")
-    parser.add_argument("--log-level", default=os.environ.get("LOG_LEVEL", "INFO"))
+    parser.add_argument(
+        "--user-binding", choices=("none", "cognito"), help="override the environment's user_binding variable"
+    )
+    parser.add_argument(
+        "--log-level",
+        default=os.environ.get("LOG_LEVEL"),
+        help="override the environment's log_level variable (DEBUG, INFO, WARNING, ERROR)",
+    )
+    parser.add_argument("--instances", type=int, default=3, help="worker processes per function (Lambda instances)")
+    parser.add_argument("--package", type=Path, default=DEFAULT_PACKAGE, help="the Lambda zip (`make build` makes it)")
+    parser.add_argument("--work", type=Path, default=DEFAULT_WORK, help="where the applied copy and its state live")
     args = parser.parse_args()
 
+    print(f"applying environments/{args.environment} to the embedded AWS emulator (terraform apply)...", flush=True)
     stack = LocalStack(
-        args.port, args.emulator_port, require_signature=args.require_signature, log_level=args.log_level
+        args.port,
+        args.emulator_port,
+        environment=args.environment,
+        require_signature=args.require_signature,
+        log_level=args.log_level,
+        user_binding=args.user_binding,
+        max_instances=args.instances,
+        work=args.work,
+        package=args.package,
     )
     stack.start()
     print(banner(stack), flush=True)

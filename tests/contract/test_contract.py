@@ -1,4 +1,8 @@
-"""Terraform and the package agree: handlers, environment variables, routes, table keys and SSM names."""
+"""Terraform and the package agree: handlers, environment variables, routes, table keys and SSM names.
+
+Everything Terraform-side is read from what `terraform apply` deployed to the emulator (`terraform show -json`
+of the state, tests/conftest.py `emulated`): names, ARNs and values exactly as created, not a re-reading of HCL.
+"""
 
 from __future__ import annotations
 
@@ -11,9 +15,8 @@ import sys
 import zipfile
 
 import pytest
-from rendering import environment, module_locals, module_resources
 
-from tfconfig import ENVIRONMENTS, ROOT, unquote
+from tfconfig import ENVIRONMENTS, ROOT
 from workout_log import api
 from workout_log.dal import dynamodb as schema
 from workout_log.logic.config import parameter_names
@@ -25,11 +28,23 @@ def handler_module(handler: str):
     return importlib.import_module(module_name), function_name
 
 
+def tables_by_variable(deployment) -> dict[str, dict]:
+    """The applied table each table-name variable of any function names."""
+    tables = {table["values"]["name"]: table["values"] for table in deployment.resources("aws_dynamodb_table")}
+    named = {}
+    for function in deployment.functions().values():
+        for variable, value in function.environment.items():
+            if variable.endswith("_TABLE_NAME"):
+                assert value in tables, f"{function.name}: {variable}={value} names no table that was created"
+                named[variable] = tables[value]
+    return named
+
+
 @pytest.mark.parametrize("env", ENVIRONMENTS)
-def test_every_handler_is_in_the_deployable_zip(env, built_zips):
+def test_every_handler_is_in_the_deployable_zip(env, emulated, built_zips):
     names = set(zipfile.ZipFile(built_zips["target"]).namelist())
 
-    for function in environment(env).functions().values():
+    for function in emulated[env].deployment.functions().values():
         module_name, _, _ = function.handler.rpartition(".")
         assert module_name.replace(".", "/") + ".py" in names, f"{env}: {function.handler} is not in the zip"
     # Binary wheels are the Lambda platform's (CPython 3.13 on aarch64), not this machine's.
@@ -37,10 +52,23 @@ def test_every_handler_is_in_the_deployable_zip(env, built_zips):
 
 
 @pytest.mark.parametrize("env", ENVIRONMENTS)
-def test_every_handler_imports_from_the_zip_alone(env, built_zips):
+def test_the_deployed_code_is_the_built_zip(env, emulated, built_zips):
+    """source_code_hash in the state is the zip's base64 SHA-256, so Lambda runs exactly what `make build` made."""
+    import base64
+    import hashlib
+
+    digest = base64.b64encode(hashlib.sha256(built_zips["target"].read_bytes()).digest()).decode()
+    for function in emulated[env].deployment.resources("aws_lambda_function"):
+        assert function["values"]["source_code_hash"] == digest
+        assert function["values"]["runtime"] == "python3.13"
+        assert function["values"]["architectures"] == ["arm64"]
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_every_handler_imports_from_the_zip_alone(env, emulated, built_zips):
     """A fresh interpreter without site-packages imports each handler from the zip's contents and finds it
     callable (boto3 is not needed at import: the handlers create AWS clients on first use)."""
-    for function in environment(env).functions().values():
+    for function in emulated[env].deployment.functions().values():
         module_name, _, function_name = function.handler.rpartition(".")
         code = (
             f"import sys; sys.path.insert(0, {str(built_zips['host_extracted'])!r}); import importlib; "
@@ -52,11 +80,11 @@ def test_every_handler_imports_from_the_zip_alone(env, built_zips):
 
 
 @pytest.mark.parametrize("env", ENVIRONMENTS)
-def test_each_function_gets_exactly_the_variables_its_code_reads(env):
-    for function in environment(env).functions().values():
+def test_each_function_gets_exactly_the_variables_its_code_reads(env, emulated):
+    for function in emulated[env].deployment.functions().values():
         module, _ = handler_module(function.handler)
 
-        assert set(function.environment) == env_var_names(module.SETTINGS), f"{env}: {function.call}"
+        assert set(function.environment) == env_var_names(module.SETTINGS), f"{env}: {function.name}"
         module.SETTINGS.model_validate(function.environment)  # and the values parse
 
 
@@ -78,87 +106,81 @@ def test_the_package_reads_no_other_environment_variable():
 
 
 @pytest.mark.parametrize("env", ENVIRONMENTS)
-def test_routes_in_terraform_are_the_routes_the_package_serves(env):
-    rendered = environment(env)
+def test_routes_in_terraform_are_the_routes_the_package_serves(env, emulated):
+    deployment = emulated[env].deployment
+    deployed = deployment.routes()
     served = {f"{method} {path}" for path, methods in api.ROUTES.items() for method in methods}
     document = json.loads((ROOT / "docs" / "openapi.json").read_text())
     documented = {f"{method.upper()} {path}" for path, item in document["paths"].items() for method in item}
 
-    assert set(rendered.routes()) == served == documented
-    functions = rendered.functions()
-    for route, call in rendered.routes().items():
+    assert set(deployed) == served == documented
+    for route, function in deployed.items():
         method, path = route.split(" ", 1)
-        module, _ = handler_module(functions[call].handler)
+        module, _ = handler_module(function.handler)
         handled = {(rule.replace("<", "{").replace(">", "}"), methods) for rule, methods, *_ in module.router._routes}
-        assert any(rule == path and method in methods for rule, methods in handled), f"{env}: {route} -> {call}"
+        assert any(rule == path and method in methods for rule, methods in handled), f"{env}: {route} -> {function}"
 
 
 @pytest.mark.parametrize("env", ENVIRONMENTS)
-def test_table_keys_index_and_types_are_the_ones_the_package_uses(env):
-    tables = module_resources(environment(env).module_folder("dynamodb"))
-    workouts, stats, idempotency = (
-        tables[("aws_dynamodb_table", label)] for label in ("workouts", "user_stats", "idempotency")
-    )
-    attribute_types = {unquote(a["name"]): unquote(a["type"]) for a in workouts["attribute"]}
-    index = workouts["global_secondary_index"][0]
-    index_name = unquote(module_locals("dynamodb")["type_index_name"])
+def test_api_gateway_may_invoke_each_function_for_its_route_only(env, emulated):
+    deployment = emulated[env].deployment
+    (rest_api,) = deployment.resources("aws_api_gateway_rest_api")
+    permissions = {p["values"]["function_name"]: p["values"] for p in deployment.resources("aws_lambda_permission")}
 
-    assert (unquote(workouts["hash_key"]), unquote(workouts["range_key"])) == (
-        schema.WORKOUTS_PARTITION_KEY,
-        schema.WORKOUTS_SORT_KEY,
+    for route, function in deployment.routes().items():
+        method, path = route.split(" ", 1)
+        permission = permissions[function.name]
+        wildcard_path = "/".join("*" if part.startswith("{") else part for part in path.split("/"))
+        assert permission["principal"] == "apigateway.amazonaws.com"
+        assert permission["source_arn"] == f"{rest_api['values']['execution_arn']}/*/{method}{wildcard_path}"
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_table_keys_index_and_types_are_the_ones_the_package_uses(env, emulated):
+    tables = tables_by_variable(emulated[env].deployment)
+    workouts, stats, idempotency = (
+        tables[v] for v in ("WORKOUTS_TABLE_NAME", "STATS_TABLE_NAME", "IDEMPOTENCY_TABLE_NAME")
     )
-    assert index_name == schema.TYPE_INDEX_NAME
-    assert (unquote(index["hash_key"]), unquote(index["range_key"])) == (
-        schema.TYPE_INDEX_PARTITION_KEY,
-        schema.WORKOUTS_SORT_KEY,
-    )
+    attribute_types = {a["name"]: a["type"] for a in workouts["attribute"]}
+    (index,) = workouts["global_secondary_index"]
+
+    assert (workouts["hash_key"], workouts["range_key"]) == (schema.WORKOUTS_PARTITION_KEY, schema.WORKOUTS_SORT_KEY)
+    assert index["name"] == schema.TYPE_INDEX_NAME
+    assert (index["hash_key"], index["range_key"]) == (schema.TYPE_INDEX_PARTITION_KEY, schema.WORKOUTS_SORT_KEY)
     assert attribute_types == {
         schema.WORKOUTS_PARTITION_KEY: "S",
         schema.WORKOUTS_SORT_KEY: "S",
         schema.TYPE_INDEX_PARTITION_KEY: "S",
     }
-    assert unquote(stats["hash_key"]) == schema.STATS_PARTITION_KEY
+    assert stats["hash_key"] == schema.STATS_PARTITION_KEY
     persistence = inspect.signature(
         importlib.import_module("aws_lambda_powertools.utilities.idempotency").DynamoDBPersistenceLayer.__init__
     ).parameters
-    assert unquote(idempotency["hash_key"]) == persistence["key_attr"].default
-    assert unquote(idempotency["ttl"][0]["attribute_name"]) == persistence["expiry_attr"].default
+    assert idempotency["hash_key"] == persistence["key_attr"].default
+    assert idempotency["ttl"] == [{"attribute_name": persistence["expiry_attr"].default, "enabled": True}]
 
 
 @pytest.mark.parametrize("env", ENVIRONMENTS)
-def test_each_table_variable_names_the_table_with_those_keys(env):
-    rendered = environment(env)
-    prefix = rendered.module_arguments("dynamodb")["name_prefix"]
-    expected = {
-        "WORKOUTS_TABLE_NAME": f"{prefix}-workouts",
-        "STATS_TABLE_NAME": f"{prefix}-user-stats",
-        "IDEMPOTENCY_TABLE_NAME": f"{prefix}-idempotency",
+def test_both_functions_name_the_same_tables_and_shards(env, emulated):
+    deployment = emulated[env].deployment
+    functions = deployment.functions()
+    tables_by_variable(deployment)  # every *_TABLE_NAME names a created table
+
+    for variable in ("WORKOUTS_TABLE_NAME", "STATS_TABLE_NAME"):
+        assert len({f.environment[variable] for f in functions.values()}) == 1, variable
+    shards = {
+        f.environment["WORKOUT_TYPE_SHARDS"] for f in functions.values() if "WORKOUT_TYPE_SHARDS" in f.environment
     }
-    tables = module_resources("dynamodb")
-    assert {unquote(tables[("aws_dynamodb_table", t)]["name"]) for t in ("workouts", "user_stats", "idempotency")} == {
-        "${var.name_prefix}-workouts",
-        "${var.name_prefix}-user-stats",
-        "${var.name_prefix}-idempotency",
-    }
-    for function in rendered.functions().values():
-        for variable, table in expected.items():
-            if variable in function.environment:
-                assert function.environment[variable] == table, f"{env}: {function.call} {variable}"
-        if "WORKOUT_TYPE_SHARDS" in function.environment:
-            shards = rendered.module_arguments("dynamodb").get("type_index_shards")
-            assert function.environment["WORKOUT_TYPE_SHARDS"] == str(shards)
+    assert shards, "no function learns the index's shard count"
+    assert shards == {str(deployment.planned["variables"]["type_index_shards"]["value"])}
 
 
 @pytest.mark.parametrize("env", ENVIRONMENTS)
-def test_ssm_parameters_are_the_ones_the_code_fetches(env):
-    rendered = environment(env)
-    prefix = rendered.module_arguments("config")["parameter_prefix"]
-    created = {
-        rendered.resource_name("config", "aws_ssm_parameter", label)
-        for (kind, label) in module_resources("config")
-        if kind == "aws_ssm_parameter"
-    }
-    process = rendered.functions()["process_workout"]
+def test_ssm_parameters_are_the_ones_the_code_fetches(env, emulated):
+    deployment = emulated[env].deployment
+    created = {parameter["values"]["name"] for parameter in deployment.resources("aws_ssm_parameter")}
+    prefixes = {f.environment["CONFIG_PARAMETER_PREFIX"] for f in deployment.functions().values()
+                if "CONFIG_PARAMETER_PREFIX" in f.environment}  # fmt: skip
 
-    assert process.environment["CONFIG_PARAMETER_PREFIX"] == prefix
+    (prefix,) = prefixes
     assert created == set(parameter_names(prefix))

@@ -9,6 +9,7 @@ from support import running_local_stack
 
 
 @pytest.fixture(scope="module")
-def stack() -> Iterator[Any]:
-    with running_local_stack() as local:
+def stack(emulated) -> Iterator[Any]:
+    """`make run`'s stack serving dev as Terraform applied it (the session's apply, shared by the suites)."""
+    with running_local_stack(emulated["dev"], log_level="WARNING") as local:
         yield local

@@ -1,4 +1,5 @@
-"""The embedded emulator: atomic requests, item-level transaction rollback pinned to moto 5.2.5."""
+"""The embedded emulator: atomic requests, item-level transaction rollback, and each gap it fills for the aws
+provider and for IAM decisions, all pinned to moto 5.2.5."""
 
 from __future__ import annotations
 
@@ -101,7 +102,8 @@ def test_the_patch_refuses_another_moto_version(monkeypatch):
 
 
 def test_concurrent_transactions_are_atomic(dynamodb):
-    """The FACTS.md scenario: 20 threads x 50 transactions, each a conditional Put plus an aggregate ADD."""
+    """20 threads x 50 transactions, each a conditional Put plus an aggregate ADD: with moto 5.2.5 unserialised this
+    gave HTTP 500s and a half-applied transaction (see local/workout_local/emulator.py)."""
 
     def worker(thread: int) -> int:
         failures = 0
@@ -126,3 +128,130 @@ def test_concurrent_transactions_are_atomic(dynamodb):
     assert failures == 0
     assert len(items) == 1001
     assert total["n"] == {"N": "1000"}
+
+
+# -- the gaps filled for the hashicorp/aws provider (emulator.py, 3-5) and for IAM decisions (6) -------------------
+
+
+def test_gap_3_scalable_targets_keep_their_tags(emulator):
+    """moto 5.2.5: ListTagsForResource -> HTTP 500, and RegisterScalableTarget drops its Tags."""
+    scaling = emulator.client("application-autoscaling")
+    arn = scaling.register_scalable_target(
+        ServiceNamespace="dynamodb",
+        ResourceId="table/tagged",
+        ScalableDimension="dynamodb:table:ReadCapacityUnits",
+        MinCapacity=1,
+        MaxCapacity=5,
+        Tags={"Environment": "dev"},
+    )["ScalableTargetARN"]
+
+    scaling.tag_resource(ResourceARN=arn, Tags={"Owner": "platform", "Temporary": "yes"})
+    scaling.untag_resource(ResourceARN=arn, TagKeys=["Temporary"])
+
+    assert scaling.list_tags_for_resource(ResourceARN=arn)["Tags"] == {"Environment": "dev", "Owner": "platform"}
+
+
+def _function(emulator, name: str, **extra):
+    import io
+    import zipfile
+
+    iam = emulator.client("iam")
+    role = iam.create_role(RoleName=f"{name}-role", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+    code = io.BytesIO()
+    with zipfile.ZipFile(code, "w") as archive:
+        archive.writestr("handler.py", "def handler(event, context):\n    return {}\n")
+    return emulator.client("lambda").create_function(
+        FunctionName=name, Runtime="python3.13", Role=role, Handler="handler.handler",
+        Code={"ZipFile": code.getvalue()}, **extra,
+    )  # fmt: skip
+
+
+def test_gap_4_functions_keep_their_logging_config(emulator):
+    """moto 5.2.5 neither stores nor returns LoggingConfig; AWS's default is Text into /aws/lambda/<name>."""
+    created = _function(emulator, "logged", LoggingConfig={"LogFormat": "JSON", "LogGroup": "/custom/group"})
+    plain = _function(emulator, "plain")
+    client = emulator.client("lambda")
+    client.update_function_configuration(FunctionName="plain", LoggingConfig={"LogFormat": "JSON"})
+
+    assert created["LoggingConfig"] == {"LogFormat": "JSON", "LogGroup": "/custom/group"}
+    assert plain["LoggingConfig"] == {"LogFormat": "Text", "LogGroup": "/aws/lambda/plain"}
+    assert client.get_function(FunctionName="plain")["Configuration"]["LoggingConfig"] == {
+        "LogFormat": "JSON",
+        "LogGroup": "/aws/lambda/plain",
+    }
+
+
+def test_gap_5_aws_managed_policies_exist(emulator):
+    """moto 5.2.5 knows no AWS managed policy unless MOTO_IAM_LOAD_MANAGED_POLICIES is set."""
+    arn = "arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs"
+
+    assert emulator.client("iam").get_policy(PolicyArn=arn)["Policy"]["PolicyName"] == arn.rsplit("/", 1)[1]
+
+
+@pytest.mark.parametrize(
+    ("action", "body", "expected"),
+    [
+        ("GetItem", {"TableName": "t"}, [("GetItem", "arn:aws:dynamodb:r:1:table/t")]),
+        ("Query", {"TableName": "t", "IndexName": "i"}, [("Query", "arn:aws:dynamodb:r:1:table/t/index/i")]),
+        ("TransactWriteItems", {"TransactItems": [{"Put": {"TableName": "a"}}, {"Update": {"TableName": "b"}},
+                                                  {"ConditionCheck": {"TableName": "a"}}]},
+         [("PutItem", "arn:aws:dynamodb:r:1:table/a"), ("UpdateItem", "arn:aws:dynamodb:r:1:table/b"),
+          ("ConditionCheckItem", "arn:aws:dynamodb:r:1:table/a")]),
+        ("BatchWriteItem", {"RequestItems": {"a": [], "b": []}},
+         [("BatchWriteItem", "arn:aws:dynamodb:r:1:table/a"), ("BatchWriteItem", "arn:aws:dynamodb:r:1:table/b")]),
+        ("ListTables", {}, [("ListTables", "*")]),
+    ],
+)  # fmt: skip
+def test_gap_6_dynamodb_requests_are_authorised_per_resource_and_item(action, body, expected):
+    from workout_local.emulator import dynamodb_authorizations
+
+    assert dynamodb_authorizations(action, body, "arn:aws:dynamodb:r:1") == expected
+
+
+def test_gap_6_ssm_requests_are_authorised_per_parameter():
+    from workout_local.emulator import ssm_authorizations
+
+    prefix = "arn:aws:ssm:r:1"
+    assert ssm_authorizations("GetParameter", {"Name": "/a/b"}, prefix) == [("GetParameter", f"{prefix}:parameter/a/b")]
+    assert ssm_authorizations("GetParameters", {"Names": ["/a", "b"]}, prefix) == [
+        ("GetParameters", f"{prefix}:parameter/a"),
+        ("GetParameters", f"{prefix}:parameter/b"),
+    ]
+
+
+def test_gap_6_an_enforcing_emulator_decides_on_the_table_arn(emulator, dynamodb):
+    """A role allowed GetItem on one table reads it, and is denied the same action on another table and the
+    transaction item it has no action for; moto 5.2.5 alone would deny the first read too (resource "*")."""
+    import json
+
+    import boto3
+    import urllib3
+
+    iam = emulator.client("iam")
+    role = iam.create_role(RoleName="reader", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+    table = "arn:aws:dynamodb:us-east-1:123456789012:table/emulator-check"
+    iam.put_role_policy(RoleName="reader", PolicyName="read", PolicyDocument=json.dumps({
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": ["dynamodb:GetItem", "dynamodb:ConditionCheckItem"],
+                       "Resource": [table]}],
+    }))  # fmt: skip
+    credentials = emulator.client("sts").assume_role(RoleArn=role, RoleSessionName="reader-session")["Credentials"]
+    reader = boto3.client(
+        "dynamodb", endpoint_url=emulator.endpoint, region_name="us-east-1",
+        aws_access_key_id=credentials["AccessKeyId"], aws_secret_access_key=credentials["SecretAccessKey"],
+        aws_session_token=credentials["SessionToken"],
+    )  # fmt: skip
+    http = urllib3.PoolManager()
+    http.request("POST", f"{emulator.endpoint}/moto-api/reset-auth", body=b"0")
+    try:
+        reader.get_item(TableName="emulator-check", Key={"pk": {"S": "x"}})
+        with pytest.raises(ClientError, match="not authorized to perform: dynamodb:GetItem"):
+            reader.get_item(TableName="another-table", Key={"pk": {"S": "x"}})
+        with pytest.raises(ClientError, match="not authorized to perform: dynamodb:PutItem"):
+            reader.transact_write_items(TransactItems=[
+                {"ConditionCheck": {"TableName": "emulator-check", "Key": {"pk": {"S": "x"}},
+                                    "ConditionExpression": "attribute_not_exists(pk)"}},
+                _put("y"),
+            ])  # fmt: skip
+    finally:
+        http.request("POST", f"{emulator.endpoint}/moto-api/reset-auth", body=b"inf")

@@ -12,7 +12,6 @@ from helpers import workout
 from http_client import request
 from support import running_local_stack
 from workout_local.gateway import LOCAL_CALLERS
-from workout_local.names import StackNames
 
 SERVICE = ("AKIALOCALSERVICE0001", LOCAL_CALLERS["AKIALOCALSERVICE0001"].secret_key)
 COGNITO = ("ASIALOCALCOGNITO0001", LOCAL_CALLERS["ASIALOCALCOGNITO0001"].secret_key)
@@ -71,10 +70,13 @@ def test_idempotent_retries_store_once(stack):
 
 
 class TestSigV4:
-    def test_a_signed_request_is_accepted_and_the_identity_reaches_the_handler(self):
+    def test_a_signed_request_is_accepted_and_the_identity_reaches_the_handler(self, emulated):
+        """prod binds users to their Cognito identity (user_binding = "cognito" in its tfvars)."""
         cognito_id = LOCAL_CALLERS["ASIALOCALCOGNITO0001"].cognito_identity_id
-        names = StackNames(prefix="workout-log-cognito", parameter_prefix="/workout-log/cognito")
-        with running_local_stack(user_binding="cognito", names=names) as bound:
+        if "prod" not in emulated:
+            pytest.skip("prod is not among TEST_ENVIRONMENTS")
+        assert {f.environment["USER_BINDING"] for f in emulated["prod"].deployment.functions().values()} == {"cognito"}
+        with running_local_stack(emulated["prod"], log_level="WARNING") as bound:
             mine = request("POST", f"{bound.url}/workouts", workout(userId=cognito_id), sign_with=COGNITO)
             someone_else = request("POST", f"{bound.url}/workouts", workout(userId="us-east-1:x"), sign_with=COGNITO)
             service = request("GET", f"{bound.url}/stats/{cognito_id}", sign_with=SERVICE)

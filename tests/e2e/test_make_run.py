@@ -1,4 +1,5 @@
-"""`make run`'s process: it prints what it serves, serves it, and stops cleanly on SIGTERM."""
+"""`make run`'s process: it applies dev to its emulator with Terraform, prints what it serves, serves it, and stops
+cleanly on SIGTERM."""
 
 from __future__ import annotations
 
@@ -15,11 +16,23 @@ from http_client import request
 from tfconfig import ROOT
 
 
-def test_the_server_prints_its_urls_serves_and_stops_on_sigterm():
+def test_the_server_prints_its_urls_serves_and_stops_on_sigterm(built_zips, tmp_path):
     env = {**os.environ, "PYTHONPATH": str(ROOT / "local")}
     env.pop("AWS_ENDPOINT_URL", None)
     process = subprocess.Popen(
-        [sys.executable, "-m", "workout_local.server", "--port", "0", "--log-level", "WARNING"],
+        [
+            sys.executable,
+            "-m",
+            "workout_local.server",
+            "--port",
+            "0",
+            "--log-level",
+            "WARNING",
+            "--work",
+            str(tmp_path),
+            "--package",
+            str(built_zips["target"]),
+        ],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
@@ -28,7 +41,7 @@ def test_the_server_prints_its_urls_serves_and_stops_on_sigterm():
     )
     banner = []
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 300  # terraform apply of dev takes about 35 s on 2 cores
         while time.monotonic() < deadline:
             line = process.stdout.readline()
             banner.append(line)
@@ -40,7 +53,9 @@ def test_the_server_prints_its_urls_serves_and_stops_on_sigterm():
         emulator_pid = int(re.search(r"moto, process (\d+)", text).group(1))
 
         assert "export AWS_ENDPOINT_URL=" + emulator in text
-        assert "export WORKOUTS_TABLE_NAME=" in text
+        assert "export WORKOUTS_TABLE_NAME=workout-log-dev-workouts" in text
+        assert re.search(r"environments/dev applied to the emulator: 35 resources created by\s+terraform apply", text)
+        assert "-> workout-log-dev-process-workout (workout_log.handlers.process_workout.handler)" in text
         assert request("POST", f"{url}/workouts", workout(userId="banner")).status == 201
         assert request("GET", f"{url}/stats/banner").body["totalWorkouts"] == 1
     finally:

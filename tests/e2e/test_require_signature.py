@@ -6,14 +6,11 @@ from helpers import workout
 from http_client import request
 from support import running_local_stack
 from workout_local.gateway import LOCAL_CALLERS
-from workout_local.names import StackNames
 
 
-def test_unsigned_requests_are_refused_and_signed_ones_served():
+def test_unsigned_requests_are_refused_and_signed_ones_served(emulated):
     key = "AKIALOCALSERVICE0001"
-    # moto keeps one state per process: this stack gets names of its own.
-    names = StackNames(prefix="workout-log-signed", parameter_prefix="/workout-log/signed")
-    with running_local_stack(require_signature=True, names=names) as stack:
+    with running_local_stack(emulated["dev"], require_signature=True, log_level="WARNING") as stack:
         unsigned = request("POST", f"{stack.url}/workouts", workout())
         signed = request("POST", f"{stack.url}/workouts", workout(), sign_with=(key, LOCAL_CALLERS[key].secret_key))
 

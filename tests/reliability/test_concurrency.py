@@ -18,8 +18,8 @@ CONCURRENT_POSTS = 1_000
 
 
 @pytest.fixture(scope="module")
-def stack():
-    with running_local_stack() as local:
+def stack(emulated):
+    with running_local_stack(emulated["dev"], log_level="WARNING") as local:
         yield local
 
 

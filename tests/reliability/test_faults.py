@@ -137,12 +137,12 @@ def test_ssm_down_on_a_cold_start_is_a_503_and_stores_nothing(api, aws):
     assert table_items(aws.workouts_table) == [] and table_items(aws.stats_table) == []
 
 
-def test_the_emulator_rolls_back_a_transaction_that_fails_halfway(aws):
+def test_the_emulator_rolls_back_a_transaction_that_fails_halfway(emulated):
     """A corrupted aggregate makes the Update half fail after the Put half ran: the emulator (item-level rollback)
     must leave no record without its aggregate."""
     from support import running_local_stack
 
-    with running_local_stack() as stack:
+    with running_local_stack(emulated["dev"], log_level="WARNING") as stack:
         from http_client import request
 
         client = stack.emulator.client("dynamodb")

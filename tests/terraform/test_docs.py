@@ -17,12 +17,16 @@ def test_module_readme_tables_are_current():
 
 
 def test_terraform_files_are_formatted():
-    result = subprocess.run(
-        [sys.executable, "scripts/terraform.py", "fmt-check", "modules", "environments"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    from workout_local.terraform import run
+
+    result = run(["fmt", "-check", "-recursive", "modules", "environments"], cwd=ROOT, timeout=60, check=False)
 
     assert result.returncode == 0, f"run `make fmt`:\n{result.stdout}{result.stderr}"
+
+
+def test_terraform_fmt_check_fails_on_an_unformatted_file(tmp_path):
+    from workout_local.terraform import run
+
+    (tmp_path / "main.tf").write_text("locals {\n  a = 1\n  bb    = 2\n}\n")
+
+    assert run(["fmt", "-check", "-recursive", str(tmp_path)], cwd=ROOT, timeout=60, check=False).returncode != 0

@@ -1,0 +1,85 @@
+"""`terraform apply` of every environment onto the embedded emulator (tests/conftest.py `emulated`), then a second
+plan that must be empty: the provider reads back exactly what it wrote. Emulator gaps are filled in
+local/workout_local/emulator.py (each named there and tested in tests/e2e/test_emulator.py), so nothing here is
+ignored."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from tfconfig import ENVIRONMENTS
+
+
+def counts(deployment) -> Counter[str]:
+    return Counter(resource["type"] for resource in deployment.resources())
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_the_plan_after_apply_is_empty(env, emulated):
+    plan = emulated[env].deployment.plan()
+
+    changes = [
+        f"{change['address']}: {'/'.join(change['change']['actions'])}"
+        for change in plan.get("resource_changes", [])
+        if change["change"]["actions"] != ["no-op"]
+    ]
+    assert changes == [], f"{env}: the plan right after apply is not empty"
+    assert all(output.get("actions", ["no-op"]) == ["no-op"] for output in plan.get("output_changes", {}).values())
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_every_environment_creates_its_stack(env, emulated):
+    applied = counts(emulated[env].deployment)
+
+    assert applied["aws_lambda_function"] == 2
+    assert applied["aws_dynamodb_table"] == 3
+    assert applied["aws_api_gateway_rest_api"] == applied["aws_api_gateway_stage"] == 1
+    assert applied["aws_ssm_parameter"] == 2
+    assert applied["aws_cloudwatch_metric_alarm"] >= 8
+    assert applied["aws_cloudwatch_dashboard"] == 1
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_billing_mode_and_auto_scaling_follow_the_tfvars(env, emulated):
+    deployment = emulated[env].deployment
+    tables = {r["values"]["name"]: r["values"] for r in deployment.resources("aws_dynamodb_table")}
+    modes = {table["billing_mode"] for table in tables.values()}
+    targets = list(deployment.resources("aws_appautoscaling_target"))
+
+    if env == "dev":
+        assert modes == {"PAY_PER_REQUEST"}
+        assert targets == []
+    else:
+        assert modes == {"PROVISIONED"}
+        # reads and writes of the workouts table, its index, the aggregates and the idempotency records
+        assert len(targets) == 8
+        assert {(t["values"]["min_capacity"], t["values"]["max_capacity"]) for t in targets} == {(10, 50)}
+        policies = [p["values"] for p in deployment.resources("aws_appautoscaling_policy")]
+        assert len(policies) == 8
+        assert {p["target_tracking_scaling_policy_configuration"][0]["target_value"] for p in policies} == {70}
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_account_role_and_alarm_subscriptions_where_the_environment_asks(env, emulated):
+    applied = counts(emulated[env].deployment)
+    subscriptions = [s["values"] for s in emulated[env].deployment.resources("aws_sns_topic_subscription")]
+
+    if env == "prod":
+        assert applied["aws_api_gateway_account"] == 1
+        assert [(s["protocol"], s["endpoint"]) for s in subscriptions] == [("email", "oncall@example.com")]
+    else:
+        assert applied["aws_api_gateway_account"] == 0
+        assert subscriptions == []
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_outputs_name_what_was_created(env, emulated):
+    deployment = emulated[env].deployment
+    outputs = deployment.outputs
+    functions = {f.arn for f in deployment.functions().values()}
+
+    assert {outputs["process_workout_function_arn"], outputs["workout_stats_function_arn"]} == functions
+    assert outputs["api_execution_arn"].startswith("arn:aws:execute-api:us-east-1:123456789012:")
+    assert outputs["workouts_table_name"] in {r["values"]["name"] for r in deployment.resources("aws_dynamodb_table")}
