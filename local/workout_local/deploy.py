@@ -225,7 +225,8 @@ def deploy(
     copy_configuration(work)
     directory = work / "environments" / environment
     (directory / OVERRIDE_FILE).write_text(override(endpoint))
-    deployment = Deployment(environment, directory, {"lambda_package_path": str(package), **(variables or {})})
+    package_path = str(package.resolve())  # Terraform reads it from the environment's folder
+    deployment = Deployment(environment, directory, {"lambda_package_path": package_path, **(variables or {})})
     initialised = run(["init", "-input=false", "-no-color"], cwd=directory, timeout=INIT_TIMEOUT, check=False)
     if initialised.returncode != 0:
         output = initialised.stdout + initialised.stderr

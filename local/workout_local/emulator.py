@@ -291,6 +291,7 @@ class Emulator:
         self.host, self.port, self.region = host, port, region
         self._server: Any = None
         self._thread: threading.Thread | None = None
+        self._saved_setting: str | None = None
 
     def start(self) -> Emulator:
         from moto.server import DomainDispatcherApplication, create_backend_app
@@ -303,6 +304,9 @@ class Emulator:
                 """The handlers' own logs say what matters; one line per emulated AWS call is noise."""
 
         install_item_level_rollback()
+        # Gap 5 turns on a moto setting for the whole process; stop() puts it back, so that an in-process emulator
+        # (the tests use one) does not make every later mock_aws load AWS's managed policies (about 1.5 s each).
+        self._saved_setting = os.environ.get("MOTO_IAM_LOAD_MANAGED_POLICIES")
         install_terraform_gaps()
         install_resource_authorization()
         app = SerializedApp(DomainDispatcherApplication(create_backend_app))
@@ -338,6 +342,10 @@ class Emulator:
             self._server.shutdown()
             self._server.server_close()
             self._server = None
+            if self._saved_setting is None:
+                os.environ.pop("MOTO_IAM_LOAD_MANAGED_POLICIES", None)
+            else:
+                os.environ["MOTO_IAM_LOAD_MANAGED_POLICIES"] = self._saved_setting
 
 
 class EmulatorProcess:

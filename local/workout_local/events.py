@@ -8,7 +8,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, unquote
 
 STAGE = "local"
 
@@ -21,13 +21,14 @@ def package_resources() -> tuple[str, ...]:
 
 
 def match_resource(path: str, resources: tuple[str, ...] | None = None) -> tuple[str | None, dict[str, str] | None]:
-    """The resource template (as API Gateway knows it) that `path` matches, and its path parameters."""
+    """The resource template (as API Gateway knows it) that `path` matches, and its decoded path parameters. One
+    trailing slash is ignored, as API Gateway ignores it."""
+    path = path[:-1] if len(path) > 1 and path.endswith("/") else path
     for resource in resources if resources is not None else package_resources():
         names = re.findall(r"\{([^/]+)\}", resource)
-        pattern = "^" + re.sub(r"\{[^/]+\}", "([^/]+)", resource) + "$"
-        found = re.match(pattern, path)
+        found = re.fullmatch(re.sub(r"\{[^/]+\}", "([^/]+)", resource), path)
         if found:
-            return resource, dict(zip(names, found.groups(), strict=True)) or None
+            return resource, dict(zip(names, map(unquote, found.groups()), strict=True)) or None
     return None, None
 
 

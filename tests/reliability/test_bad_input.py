@@ -15,7 +15,7 @@ from helpers import JSON, workout
 ABSENT = None  # workout(field=None) leaves the field out
 
 
-def post(body: Any = ABSENT, raw: str | None = None, headers: dict[str, str] | None = None) -> dict[str, Any]:
+def post(body: Any = ABSENT, raw: str | bytes | None = None, headers: dict[str, str] | None = None) -> dict[str, Any]:
     return {"method": "POST", "path": "/workouts", "body": body, "raw": raw, "headers": headers or JSON}
 
 
@@ -53,9 +53,23 @@ CATALOGUE = [
     ("caloriesBurned-negative", post(workout(caloriesBurned=-0.1)), 400, "validation_error", ["caloriesBurned"]),
     ("caloriesBurned-above-max", post(workout(caloriesBurned=10000.1)), 400, "validation_error", ["caloriesBurned"]),
     ("caloriesBurned-NaN", post(raw='{"userId": "u", "workoutType": "running", "durationMinutes": 30, '
-                                    '"caloriesBurned": NaN}'), 400, "validation_error", ["caloriesBurned"]),
+                                    '"caloriesBurned": NaN}'), 400, "validation_error", ["body"]),
     ("caloriesBurned-Infinity", post(raw='{"userId": "u", "workoutType": "running", "durationMinutes": 30, '
-                                         '"caloriesBurned": Infinity}'), 400, "validation_error", ["caloriesBurned"]),
+                                         '"caloriesBurned": Infinity}'), 400, "validation_error", ["body"]),
+    ("duplicate-userId", post(raw='{"userId": "a", "userId": "b", "workoutType": "running", "durationMinutes": 30, '
+                                  '"caloriesBurned": 1}'), 400, "validation_error", ["userId"]),
+    ("duplicate-nested-key", post(raw='{"userId": "a", "workoutType": "running", "durationMinutes": 30, '
+                                      '"caloriesBurned": 1, "x": {"k": 1, "k": 2}}'), 400, "validation_error", ["k"]),
+    ("invalid-utf8-in-string", post(raw=b'{"userId": "u\xff", "workoutType": "running", "durationMinutes": 30, '
+                                        b'"caloriesBurned": 1}'), 400, "validation_error", ["body"]),
+    ("utf8-byte-order-mark", post(raw=b'\xef\xbb\xbf{"userId": "u", "workoutType": "running", "durationMinutes": 30, '
+                                      b'"caloriesBurned": 1}'), 400, "validation_error", ["body"]),
+    ("lone-surrogate", post(raw='{"userId": "u", "workoutType": "running", "durationMinutes": 30, '
+                                '"caloriesBurned": 1, "notes": "\\ud800"}'), 400, "validation_error", ["notes"]),
+    ("leading-zero", post(raw='{"userId": "u", "workoutType": "running", "durationMinutes": 030, '
+                              '"caloriesBurned": 1}'), 400, "validation_error", ["body"]),
+    ("trailing-dot", post(raw='{"userId": "u", "workoutType": "running", "durationMinutes": 30., '
+                              '"caloriesBurned": 1}'), 400, "validation_error", ["body"]),
     ("caloriesBurned-1e400", post(raw='{"userId": "u", "workoutType": "running", "durationMinutes": 30, '
                                       '"caloriesBurned": 1e400}'), 400, "validation_error", ["caloriesBurned"]),
     ("caloriesBurned-huge-integer", post(workout(caloriesBurned=10**30)), 400, "validation_error", ["caloriesBurned"]),

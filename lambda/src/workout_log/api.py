@@ -6,7 +6,6 @@ one JSON shape, in one place:
 
 from __future__ import annotations
 
-import base64
 import json
 import re
 from typing import Any
@@ -16,14 +15,12 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 
 from workout_log.models.errors import ApiError, ConfigurationError, FieldProblem
-from workout_log.models.workout import MAX_BODY_BYTES
 from workout_log.observability import logger
+from workout_log.request import capped, echo, normalise
 
 # Every route the service serves, so that a known path with another method is a 405, not a 404.
 ROUTES: dict[str, tuple[str, ...]] = {"/workouts": ("POST",), "/stats/{userId}": ("GET",)}
-_ROUTE_PATTERNS = [
-    (re.compile("^" + re.sub(r"\{[^/]+\}", "[^/]+", path) + "$"), methods) for path, methods in ROUTES.items()
-]
+_ROUTE_PATTERNS = [(re.compile(re.sub(r"\{[^/]+\}", "[^/]+", path)), methods) for path, methods in ROUTES.items()]
 
 # DynamoDB error codes that mean "slow down": answered 503 with Retry-After once the SDK's own retries are spent.
 THROTTLING_CODES = {
@@ -34,7 +31,6 @@ THROTTLING_CODES = {
     "TransactionInProgressException",
 }
 _RETRYABLE_CANCELLATION_REASONS = {"ThrottlingError", "TransactionConflict", "ProvisionedThroughputExceeded"}
-_JSON_CONTENT_TYPE = re.compile(r"^application/([a-z0-9.+-]*\+)?json\s*(;.*)?$", re.IGNORECASE)
 
 
 def error_responses(descriptions: dict[int, str]) -> dict[int, dict[str, Any]]:
@@ -57,7 +53,9 @@ def error_body(error: ApiError, request_id: str | None) -> dict[str, Any]:
 
 
 def _request_id(event: dict[str, Any]) -> str | None:
-    return ((event or {}).get("requestContext") or {}).get("requestId")
+    context = event.get("requestContext")
+    request_id = context.get("requestId") if isinstance(context, dict) else None
+    return request_id if isinstance(request_id, str) else None
 
 
 def _error_response(error: ApiError, request_id: str | None) -> Response:
@@ -69,30 +67,9 @@ def _error_response(error: ApiError, request_id: str | None) -> Response:
     )
 
 
-def _header(event: dict[str, Any], name: str) -> str | None:
-    for key, value in (event.get("headers") or {}).items():
-        if key.lower() == name.lower():
-            return value
-    return None
-
-
-def precheck(event: dict[str, Any]) -> None:
-    """Checks that must run before the body is parsed: size and content type."""
-    body = event.get("body")
-    if body is None:
-        return
-    raw = body.encode() if isinstance(body, str) else body
-    size = len(base64.b64decode(raw, validate=False)) if event.get("isBase64Encoded") else len(raw)
-    if size > MAX_BODY_BYTES:
-        raise ApiError(413, "payload_too_large", f"The body must be at most {MAX_BODY_BYTES} bytes.")
-    content_type = _header(event, "Content-Type")
-    if size and not (content_type and _JSON_CONTENT_TYPE.match(content_type.strip())):
-        raise ApiError(415, "unsupported_media_type", "The body must be JSON (Content-Type: application/json).")
-
-
 def _field_name(location: tuple[Any, ...]) -> str:
     # ("body", "durationMinutes") -> "durationMinutes"; ("query", "recent") -> "recent"; ("body",) -> "body"
-    parts = [str(part) for part in location[1:] if not isinstance(part, int)] or [str(location[0])]
+    parts = [echo(str(part)) for part in location[1:] if not isinstance(part, int)] or [str(location[0])]
     return ".".join(parts)
 
 
@@ -102,13 +79,15 @@ def _validation_problems(exc: RequestValidationError) -> list[FieldProblem]:
         location = tuple(err.get("loc", ("body",)))
         if err.get("type") == "json_invalid":
             problems.append(FieldProblem("body", "is not valid JSON"))
+        elif err.get("type") == "missing" and location == ("body",):
+            problems.append(FieldProblem("body", "is required (a JSON object)"))
         elif err.get("type") == "extra_forbidden":
             problems.append(FieldProblem(_field_name(location), "is not a known field"))
         elif err.get("type") == "model_attributes_type":
             problems.append(FieldProblem("body", "must be a JSON object"))
         else:
             problems.append(FieldProblem(_field_name(location), str(err.get("msg", "is invalid"))))
-    return problems
+    return capped(problems)
 
 
 def _is_throttling(exc: Exception) -> bool:
@@ -157,7 +136,7 @@ def build_app(router: Router) -> APIGatewayRestResolver:
     def on_not_found(_: Exception) -> Response:
         path, method = app.current_event.path, app.current_event.http_method
         for pattern, methods in _ROUTE_PATTERNS:
-            if pattern.match(path) and method not in methods:
+            if pattern.fullmatch(path) and method not in methods:
                 error = ApiError(
                     405, "method_not_allowed", f"{method} is not allowed here.", headers={"Allow": ", ".join(methods)}
                 )
@@ -167,15 +146,17 @@ def build_app(router: Router) -> APIGatewayRestResolver:
     return app
 
 
-def resolve(app: APIGatewayRestResolver, event: dict[str, Any], context: Any) -> dict[str, Any]:
+def resolve(app: APIGatewayRestResolver, event: Any, context: Any) -> dict[str, Any]:
+    """Answer one proxy event. Whatever the event holds, the answer is a proxy response, never an exception."""
     try:
-        precheck(event)
+        event = normalise(event, ROUTES)
     except ApiError as error:
+        logger.info("request refused before routing", extra={"status": error.status, "code": error.code})
         headers = {"Content-Type": "application/json", **error.headers}
         return {
             "statusCode": error.status,
             "multiValueHeaders": {name: [value] for name, value in headers.items()},
-            "body": json.dumps(error_body(error, _request_id(event))),
+            "body": json.dumps(error_body(error, _request_id(event if isinstance(event, dict) else {}))),
             "isBase64Encoded": False,
         }
     return app.resolve(event, context)

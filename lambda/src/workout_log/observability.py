@@ -1,7 +1,8 @@
 """Logger, metrics and tracing shared by both handlers.
 
 Logger and Metrics are cheap and created at import. The X-Ray tracer is not: creating `Tracer()` imports the X-Ray
-SDK (about 215 ms, ../shared/FACTS.md), so it is created on the first invocation, and never when
+SDK (about 215 ms on the reference machine: `python -X importtime -c "from aws_lambda_powertools import
+Tracer; Tracer()"`), so it is created on the first invocation, and never when
 POWERTOOLS_TRACE_DISABLED is set (as it is locally and in tests).
 """
 

@@ -147,8 +147,8 @@ def store_workout_once(
     attempt = {
         "userId": workout.userId,
         "idempotencyKey": idempotency_key,
-        # What the client sent, without server defaults (a defaulted timestamp differs between retries).
-        "request": workout.model_dump(mode="json", exclude_unset=True),
+        # The validated request without absent or null fields: an explicit null and a missing field are one request.
+        "request": workout.model_dump(mode="json", exclude_none=True),
     }
     deadline = time.monotonic() + IN_PROGRESS_WAIT_SECONDS
     while True:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Annotated
 
@@ -17,17 +18,38 @@ MAX_NOTES_CHARS = 1_000
 UserId = Annotated[str, Field(pattern=USER_ID_PATTERN, description="Letters, digits and _ . @ : -, 1-128 characters.")]
 
 
-def _require_string(value: object) -> object:
-    # Without this, pydantic would read a bare number as Unix seconds; the API promises ISO 8601 text.
-    if not isinstance(value, str):
-        raise ValueError("must be an ISO 8601 string with a time zone")
+# Numbers are kept to this many decimal places (the API's documented precision). It keeps every stored value
+# inside DynamoDB's number range (magnitudes from 1E-130, 38 significant digits) and in plain decimal notation.
+DECIMAL_PLACES = 6
+_ISO_DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}")
+
+
+def _iso_text_or_null(value: object) -> object:
+    # pydantic alone would read a number, or a string of digits, as Unix seconds; the API promises ISO 8601 text.
+    if value is None:
+        return None
+    if not isinstance(value, str) or not _ISO_DATE_TIME.match(value):
+        raise ValueError("must be an ISO 8601 date and time with a time zone, e.g. 2026-11-24T20:09:00Z")
     return value
 
 
-def _no_control_characters(value: str) -> str:
-    if any(ord(ch) < 32 and ch not in "\n\t" for ch in value):
+def _no_control_characters(value: str | None) -> str | None:
+    if value is not None and any(ord(ch) < 32 and ch not in "\n\t" for ch in value):
         raise ValueError("must not contain control characters")
     return value
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, DECIMAL_PLACES) + 0.0
+
+
+def _positive_when_rounded(value: float) -> float:
+    if value <= 0:
+        raise ValueError(f"must be at least {10**-DECIMAL_PLACES:.{DECIMAL_PLACES}f}")
+    return value
+
+
+Rounded = AfterValidator(_rounded)
 
 
 class WorkoutIn(BaseModel):
@@ -37,14 +59,23 @@ class WorkoutIn(BaseModel):
 
     userId: UserId
     workoutType: Annotated[str, Field(min_length=1, max_length=64, description="One of the types configured in SSM.")]
-    durationMinutes: Annotated[float, Field(strict=True, gt=0, description="Minutes, up to the maximum in SSM.")]
-    caloriesBurned: Annotated[float, Field(strict=True, ge=0, le=MAX_CALORIES)]
+    durationMinutes: Annotated[
+        float,
+        Field(strict=True, gt=0, description="Minutes, up to the maximum in SSM; kept to 6 decimal places."),
+        Rounded,
+        AfterValidator(_positive_when_rounded),
+    ]
+    caloriesBurned: Annotated[
+        float, Field(strict=True, ge=0, le=MAX_CALORIES, description="Kept to 6 decimal places."), Rounded
+    ]
     workoutTimestamp: Annotated[
         AwareDatetime | None,
-        BeforeValidator(_require_string),
+        BeforeValidator(_iso_text_or_null),
         Field(description="ISO 8601 with a zone; defaults to now. At most 5 minutes ahead, not before 2000."),
     ] = None
-    distanceKm: Annotated[float | None, Field(strict=True, ge=0, le=MAX_DISTANCE_KM)] = None
+    distanceKm: Annotated[
+        float | None, Field(strict=True, ge=0, le=MAX_DISTANCE_KM, description="Kept to 6 decimal places."), Rounded
+    ] = None
     heartRateAvg: Annotated[int | None, Field(strict=True, ge=30, le=250)] = None
     notes: Annotated[str | None, Field(max_length=MAX_NOTES_CHARS), AfterValidator(_no_control_characters)] = None
 

@@ -1,0 +1,100 @@
+"""No input a client can send makes a handler raise or answer 5xx: generated events (bodies, encodings, headers,
+content types, paths, methods and event shapes) drive both handlers in-process, 5,000 examples per run,
+derandomised so that CI runs the same cases every time."""
+
+from __future__ import annotations
+
+import json
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from helpers import workout
+from hostile import JSON_MEDIA_TYPES, JSON_VALUES, OTHER_MEDIA_TYPES, assert_proxy_response, handle
+from workout_local.events import api_event, match_resource
+
+EXAMPLES = 5_000
+
+FIELD_VALUES = st.one_of(
+    JSON_VALUES,
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.integers(min_value=-(10**40), max_value=10**40),
+    st.text(max_size=40),
+    st.sampled_from(["running", "cycling", "2026-11-24T10:00:00Z", "1767225600", "", "u", "us-east-1:x"]),
+)
+WORKOUT_BODIES = st.builds(
+    lambda base, changes, drop: {k: v for k, v in {**base, **changes}.items() if k not in drop},
+    st.builds(lambda user: workout(userId=user), st.sampled_from(["fuzz-1", "fuzz-2", "fuzz-3"])),
+    st.dictionaries(
+        st.sampled_from([*workout(), "workoutTimestamp", "distanceKm", "heartRateAvg", "notes", "extra"]),
+        FIELD_VALUES,
+        max_size=3,
+    ),
+    st.sets(st.sampled_from(list(workout())), max_size=1),
+)
+BODIES = st.one_of(
+    WORKOUT_BODIES.map(lambda body: json.dumps(body).encode()),
+    JSON_VALUES.map(lambda value: json.dumps(value).encode()),
+    st.binary(max_size=200),
+    st.text(max_size=200).map(lambda text: text.encode("utf-8", "surrogatepass")),
+    st.none(),
+)
+PATHS = st.one_of(
+    st.sampled_from(
+        [
+            "/workouts",
+            "/workouts/",
+            "/prod/workouts",
+            "/stats/fuzz-1",
+            "/stats/fuzz-1/",
+            "/stats/",
+            "/stats/us-east-1%3Aabc",
+            "/stats/a%0A",
+            "/stats/a/b",
+            "/",
+            "/nowhere",
+        ]
+    ),
+    st.text(alphabet=st.characters(codec="utf-8"), max_size=30).map(lambda text: "/" + text),
+)
+HEADERS = st.dictionaries(
+    st.sampled_from(["Content-Type", "content-type", "Content-Encoding", "Idempotency-Key", "X-Other"]),
+    st.one_of(JSON_MEDIA_TYPES, OTHER_MEDIA_TYPES, st.text(max_size=20)),
+    max_size=3,
+)
+
+
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(
+    method=st.sampled_from(["POST", "GET", "PUT", "DELETE", "PATCH"]),
+    path=PATHS,
+    body=BODIES,
+    headers=HEADERS,
+    base64_body=st.booleans(),
+    query=st.sampled_from(["", "recent=5", "recent=0", "recent=abc", "recent=1&recent=2", "x=%FF"]),
+    damage=st.dictionaries(
+        st.sampled_from(["resource", "pathParameters", "requestContext", "isBase64Encoded", "body", "headers"]),
+        JSON_VALUES,
+        max_size=1,
+    ),
+)
+def test_no_generated_request_gets_a_5xx_or_an_exception(aws, method, path, body, headers, base64_body, query, damage):
+    event = api_event(method, path, body=body if base64_body or body is None else _text(body), headers=headers,
+                      query=query, base64_body=base64_body)  # fmt: skip
+    event.update(damage)
+    which = "stats" if match_resource(path)[0] == "/stats/{userId}" else "process"
+
+    assert_proxy_response(handle(event, which), range(200, 500))
+
+
+def _text(body: bytes) -> str:
+    """A body sent as text: UTF-8 where the bytes are (lone surrogates kept), else read as Latin-1."""
+    try:
+        return body.decode("utf-8", "surrogatepass")
+    except UnicodeDecodeError:
+        return body.decode("latin-1")
