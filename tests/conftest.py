@@ -185,3 +185,15 @@ def emulated(built_zips, tmp_path_factory) -> Iterator[dict[str, Emulated]]:
     finally:
         for emulator in emulators.values():
             emulator.stop()
+
+
+# Fixtures that start emulators, apply Terraform or build the zip: the tests that use them run in one xdist worker
+# (`make unit` runs `pytest -n 2 --dist loadgroup`), so the session's zips and applies are made once, while the
+# in-process suites run beside them in the other worker.
+STACK_FIXTURES = {"built_zips", "emulated", "stack"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if STACK_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.xdist_group("terraform-stack"))
