@@ -18,7 +18,7 @@ ZIP := dist/workout-log-$(RUNTIME)-$(ARCH).zip
 # filesystem mirror where one exists, else from the registry through a plugin cache (local/workout_local/terraform.py).
 TERRAFORM := PYTHONPATH=local $(BIN)/python -m workout_local.terraform
 
-.PHONY: help install build test lint fmt unit run load bench plan apply mutation openapi checkov clean terraform
+.PHONY: help install build lock test lint fmt unit run load bench plan apply mutation openapi checkov clean terraform
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -35,8 +35,11 @@ $(CHECKOV_VENV)/.installed: requirements-checkov.txt
 
 install: $(VENV)/.installed $(CHECKOV_VENV)/.installed ## Create .venv (and .venv-checkov) with every pinned tool; quick when nothing changed
 
-build: $(VENV)/.installed ## Build the Lambda zip into dist/ (RUNTIME=python3.13 ARCH=arm64|x86_64), reproducibly
+build: $(VENV)/.installed ## Build the Lambda zip and its CycloneDX SBOM into dist/ (RUNTIME=python3.13 ARCH=arm64|x86_64), reproducibly, from the hash-pinned lambda/locks
 	$(BIN)/python scripts/build_lambda.py --runtime $(RUNTIME) --arch $(ARCH) --out $(ZIP)
+
+lock: $(VENV)/.installed ## Refresh lambda/locks (the zip's dependencies with wheel hashes) after changing lambda/pyproject.toml
+	$(BIN)/python scripts/lock_lambda.py
 
 lint: $(VENV)/.installed ## ruff lint and format check, terraform fmt -check
 	$(BIN)/ruff check .
@@ -48,8 +51,9 @@ fmt: $(VENV)/.installed ## Format Python (ruff) and Terraform (terraform fmt)
 	$(BIN)/ruff format .
 	$(TERRAFORM) fmt -recursive modules environments
 
-checkov: $(CHECKOV_VENV)/.installed ## Policy gate: checkov over modules/ and environments/
-	$(CHECKOV_VENV)/bin/checkov --config-file .checkov.yaml
+checkov: $(CHECKOV_VENV)/.installed ## Policy gate: checkov over modules/ and environments/ (the plans are scanned by pytest: tests/terraform/test_policy.py)
+	mkdir -p build/checkov
+	$(CHECKOV_VENV)/bin/checkov --config-file .checkov.yaml --output cli --output sarif --output-file-path console,build/checkov/source.sarif
 
 unit: $(VENV)/.installed ## pytest only (all suites, including terraform validate and apply on the emulator)
 	$(BIN)/python -m pytest -n $(WORKERS) --dist loadgroup

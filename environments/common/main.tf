@@ -121,7 +121,10 @@ module "monitoring" {
   metrics_namespace    = local.metrics_ns
   service_name         = local.service_name
   dynamodb_table_names = module.dynamodb.table_names
-  api                  = { name = module.api.name, stage = module.api.stage_name }
+  dynamodb_global_secondary_indexes = {
+    (module.dynamodb.workouts_table_name) = [module.dynamodb.type_index_name]
+  }
+  api = { name = module.api.name, stage = module.api.stage_name }
 
   lambda_functions = {
     process-workout = { function_name = module.process_workout.function_name, timeout_seconds = module.process_workout.timeout }

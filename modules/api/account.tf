@@ -17,7 +17,8 @@ data "aws_iam_policy_document" "account_assume" {
 resource "aws_iam_role" "account" {
   count = var.manage_account_cloudwatch_role ? 1 : 0
 
-  name               = "${var.name}-apigateway-cloudwatch"
+  # IAM role names take at most 64 characters; the API's name may take 128.
+  name               = "${substr(var.name, 0, 64 - length("-apigateway-cloudwatch"))}-apigateway-cloudwatch"
   assume_role_policy = data.aws_iam_policy_document.account_assume[0].json
   tags               = var.tags
 }

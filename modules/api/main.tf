@@ -11,10 +11,9 @@ locals {
     })
   }
 
-  error_template = jsonencode({
-    error     = { code = "$context.error.responseType", message = "$context.error.messageString", details = [] }
-    requestId = "$context.requestId"
-  })
+  # Written out, not jsonencode()d: $context.error.messageString is substituted already quoted ("Forbidden"), so it
+  # must stand without quotes of its own; jsonencode() would quote it a second time.
+  error_template = "{\"error\":{\"code\":\"$context.error.responseType\",\"message\":$context.error.messageString,\"details\":[]},\"requestId\":\"$context.requestId\"}"
 
   openapi = {
     openapi = "3.0.1"

@@ -83,7 +83,7 @@ variable "log_retention_days" {
 }
 
 variable "log_kms_key_arn" {
-  description = "KMS key for the access log group. Null keeps CloudWatch Logs' own encryption at rest."
+  description = "KMS key for the access log group. Null keeps CloudWatch Logs' own encryption at rest. The key policy must allow the service principal logs.<region>.amazonaws.com kms:Encrypt*, kms:Decrypt*, kms:ReEncrypt*, kms:GenerateDataKey* and kms:Describe*, or creating the log group is denied (see the README)."
   type        = string
   default     = null
 }

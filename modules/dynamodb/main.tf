@@ -4,7 +4,7 @@
 locals {
   provisioned = var.billing_mode == "PROVISIONED"
   capacity    = local.provisioned ? var.autoscaling.min_capacity : null
-  kms_key_arn = var.kms_key_arn != null ? var.kms_key_arn : aws_kms_key.this[0].arn
+  kms_key_arn = var.create_kms_key ? aws_kms_key.this[0].arn : var.kms_key_arn
 
   type_index_name = "byTypeAndTime"
 }
@@ -21,9 +21,12 @@ data "aws_service" "dynamodb" {
 }
 
 data "aws_iam_policy_document" "key" {
-  count = var.kms_key_arn == null ? 1 : 0
+  #checkov:skip=CKV_AWS_356:In a key policy, Resource "*" means this key and nothing else.
+  #checkov:skip=CKV_AWS_109:Key administration is the account root's (the key policy's standard first statement); without it the key could become unmanageable.
+  #checkov:skip=CKV_AWS_111:Resource "*" in a key policy is this key; use is limited by the conditions of each statement.
+  count = var.create_kms_key ? 1 : 0
 
-  # The account administers the key; IAM policies then decide who may use it.
+  # The account administers the key (the key policy's usual first statement).
   statement {
     sid       = "AccountAdministers"
     actions   = ["kms:*"]
@@ -35,7 +38,8 @@ data "aws_iam_policy_document" "key" {
     }
   }
 
-  # Principals of this account may use the key only through DynamoDB in this region.
+  # Any principal of this account may use the key, but only through DynamoDB in this region: whoever IAM lets read
+  # or write the tables can decrypt them, and no one can use the key directly (encrypt, decrypt outside DynamoDB).
   statement {
     sid       = "UseThroughDynamoDB"
     actions   = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:CreateGrant", "kms:DescribeKey"]
@@ -61,7 +65,7 @@ data "aws_iam_policy_document" "key" {
 }
 
 resource "aws_kms_key" "this" {
-  count = var.kms_key_arn == null ? 1 : 0
+  count = var.create_kms_key ? 1 : 0
 
   description             = "Encrypts the ${var.name_prefix} DynamoDB tables"
   policy                  = data.aws_iam_policy_document.key[0].json
@@ -71,13 +75,14 @@ resource "aws_kms_key" "this" {
 }
 
 resource "aws_kms_alias" "this" {
-  count = var.kms_key_arn == null ? 1 : 0
+  count = var.create_kms_key ? 1 : 0
 
   name          = "alias/${var.name_prefix}-dynamodb"
   target_key_id = aws_kms_key.this[0].key_id
 }
 
 resource "aws_dynamodb_table" "workouts" {
+  #checkov:skip=CKV_AWS_119:Encrypted with a customer-managed key (this module's or kms_key_arn). In a plan the new key's ARN is unknown until it exists, which this check reads as no key; the source scan and tests/contract check the key.
   name           = "${var.name_prefix}-workouts"
   billing_mode   = var.billing_mode
   read_capacity  = local.capacity
@@ -133,6 +138,7 @@ resource "aws_dynamodb_table" "workouts" {
 }
 
 resource "aws_dynamodb_table" "user_stats" {
+  #checkov:skip=CKV_AWS_119:Encrypted with a customer-managed key (this module's or kms_key_arn). In a plan the new key's ARN is unknown until it exists, which this check reads as no key; the source scan and tests/contract check the key.
   name           = "${var.name_prefix}-user-stats"
   billing_mode   = var.billing_mode
   read_capacity  = local.capacity
@@ -162,6 +168,7 @@ resource "aws_dynamodb_table" "user_stats" {
 }
 
 resource "aws_dynamodb_table" "idempotency" {
+  #checkov:skip=CKV_AWS_119:Encrypted with a customer-managed key (this module's or kms_key_arn). In a plan the new key's ARN is unknown until it exists, which this check reads as no key; the source scan and tests/contract check the key.
   name           = "${var.name_prefix}-idempotency"
   billing_mode   = var.billing_mode
   read_capacity  = local.capacity

@@ -50,14 +50,25 @@ variable "type_index_shards" {
   }
 }
 
+variable "create_kms_key" {
+  description = "Create a customer-managed KMS key (with rotation) for the tables. Set false and pass kms_key_arn to bring your own. A boolean, not a null check on kms_key_arn, so that the plan knows the count even when your key is created in the same apply."
+  type        = bool
+  default     = true
+}
+
 variable "kms_key_arn" {
-  description = "Customer-managed KMS key for server-side encryption of every table. Null creates a key (with rotation) in this module."
+  description = "Your customer-managed KMS key for server-side encryption of every table, with create_kms_key = false. Its key policy must let the principals that use the tables use the key through DynamoDB (kms:ViaService dynamodb.<region>.amazonaws.com)."
   type        = string
   default     = null
 
   validation {
     condition     = var.kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", var.kms_key_arn))
     error_message = "kms_key_arn must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>) or null."
+  }
+
+  validation {
+    condition     = var.create_kms_key == (var.kms_key_arn == null)
+    error_message = "Pass kms_key_arn together with create_kms_key = false, or neither (the module creates the key)."
   }
 }
 

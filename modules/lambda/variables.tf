@@ -79,7 +79,7 @@ variable "timeout" {
 }
 
 variable "reserved_concurrent_executions" {
-  description = "Concurrency reserved for (and capping) this function. -1 leaves it unreserved."
+  description = "Concurrency reserved for (and capping) this function. -1 leaves it unreserved. Lambda keeps 100 of the account's quota unreserved, so the sum reserved across the account must stay at or below the quota minus 100 (new accounts often have a quota of 10-50): validation cannot see the quota, the apply fails instead."
   type        = number
   default     = -1
 
@@ -132,7 +132,7 @@ variable "log_retention_days" {
 }
 
 variable "log_kms_key_arn" {
-  description = "KMS key for the log group. Null keeps CloudWatch Logs' own encryption at rest."
+  description = "KMS key for the log group. Null keeps CloudWatch Logs' own encryption at rest. The key policy must allow the service principal logs.<region>.amazonaws.com kms:Encrypt*, kms:Decrypt*, kms:ReEncrypt*, kms:GenerateDataKey* and kms:Describe*, or creating the log group is denied (see the README)."
   type        = string
   default     = null
 }

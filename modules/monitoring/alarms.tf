@@ -1,5 +1,24 @@
 locals {
   alarm_actions = [aws_sns_topic.this.arn]
+  # A table's throttle events, and each of its indexes' (DynamoDB reports those under TableName and
+  # GlobalSecondaryIndexName only, never under TableName alone).
+  throttle_series = {
+    for table in var.dynamodb_table_names : table => concat(
+      [
+        { id = "reads", metric = "ReadThrottleEvents", dimensions = tomap({ TableName = table }) },
+        { id = "writes", metric = "WriteThrottleEvents", dimensions = tomap({ TableName = table }) },
+      ],
+      flatten([
+        for i, index in lookup(var.dynamodb_global_secondary_indexes, table, []) : [
+          for kind in ["Read", "Write"] : {
+            id         = "index${i}_${lower(kind)}s"
+            metric     = "${kind}ThrottleEvents"
+            dimensions = tomap({ TableName = table, GlobalSecondaryIndexName = index })
+          }
+        ]
+      ]),
+    )
+  }
 
   # One alarm per function and kind: errors over 10 minutes, throttles over 5, p99 duration near the timeout.
   lambda_alarm_kinds = {
@@ -63,34 +82,27 @@ resource "aws_cloudwatch_metric_alarm" "dynamodb_throttled" {
   ok_actions          = local.alarm_actions
   tags                = var.tags
 
+  # FILL(x, 0) on every series: a sum with one series missing has no datapoint, and notBreaching would keep quiet.
   metric_query {
     id          = "throttled"
-    expression  = "reads + writes"
+    expression  = join(" + ", [for series in local.throttle_series[each.key] : "FILL(${series.id}, 0)"])
     label       = "Throttled requests"
     return_data = true
   }
 
-  metric_query {
-    id = "reads"
+  dynamic "metric_query" {
+    for_each = local.throttle_series[each.key]
 
-    metric {
-      namespace   = "AWS/DynamoDB"
-      metric_name = "ReadThrottleEvents"
-      dimensions  = { TableName = each.key }
-      period      = 300
-      stat        = "Sum"
-    }
-  }
+    content {
+      id = metric_query.value.id
 
-  metric_query {
-    id = "writes"
-
-    metric {
-      namespace   = "AWS/DynamoDB"
-      metric_name = "WriteThrottleEvents"
-      dimensions  = { TableName = each.key }
-      period      = 300
-      stat        = "Sum"
+      metric {
+        namespace   = "AWS/DynamoDB"
+        metric_name = metric_query.value.metric
+        dimensions  = metric_query.value.dimensions
+        period      = 300
+        stat        = "Sum"
+      }
     }
   }
 }

@@ -1,7 +1,16 @@
 locals {
   # The topic's ARN names the region on either provider major (aws_region's attribute for it differs between them).
   region    = split(":", aws_sns_topic.this.arn)[3]
+  partition = split(":", aws_sns_topic.this.arn)[1]
+  # The console's host differs by partition (commercial, China, GovCloud).
+  console_host = lookup({
+    "aws-cn"     = "${local.region}.console.amazonaws.cn"
+    "aws-us-gov" = "console.amazonaws-us-gov.com"
+  }, local.partition, "${local.region}.console.aws.amazon.com")
   functions = [for f in values(var.lambda_functions) : f.function_name]
+  dynamodb_dashboard_metrics = [
+    "ConsumedWriteCapacityUnits", "ConsumedReadCapacityUnits", "WriteThrottleEvents", "ReadThrottleEvents",
+  ]
 
   widgets = concat(
     [
@@ -9,11 +18,11 @@ locals {
         type = "metric", width = 12, height = 6
         properties = {
           title = "Lambda invocations, errors and throttles", region = local.region, stat = "Sum", period = 300
-          metrics = flatten([for name in local.functions : [
-            ["AWS/Lambda", "Invocations", "FunctionName", name],
-            ["AWS/Lambda", "Errors", "FunctionName", name],
-            ["AWS/Lambda", "Throttles", "FunctionName", name],
-          ]])
+          # One row per metric: CloudWatch wants an array of arrays (flatten() would join the rows into one).
+          metrics = [
+            for pair in setproduct(local.functions, ["Invocations", "Errors", "Throttles"]) :
+            ["AWS/Lambda", pair[1], "FunctionName", pair[0]]
+          ]
         }
       },
       {
@@ -27,12 +36,10 @@ locals {
         type = "metric", width = 12, height = 6
         properties = {
           title = "DynamoDB consumed capacity and throttles", region = local.region, stat = "Sum", period = 300
-          metrics = flatten([for table in var.dynamodb_table_names : [
-            ["AWS/DynamoDB", "ConsumedWriteCapacityUnits", "TableName", table],
-            ["AWS/DynamoDB", "ConsumedReadCapacityUnits", "TableName", table],
-            ["AWS/DynamoDB", "WriteThrottleEvents", "TableName", table],
-            ["AWS/DynamoDB", "ReadThrottleEvents", "TableName", table],
-          ]])
+          metrics = [
+            for pair in setproduct(var.dynamodb_table_names, local.dynamodb_dashboard_metrics) :
+            ["AWS/DynamoDB", pair[1], "TableName", pair[0]]
+          ]
         }
       },
       {

@@ -10,7 +10,7 @@ output "dashboard_name" {
 
 output "dashboard_url" {
   description = "Console URL of the dashboard."
-  value       = "https://${local.region}.console.aws.amazon.com/cloudwatch/home?region=${local.region}#dashboards:name=${aws_cloudwatch_dashboard.this.dashboard_name}"
+  value       = "https://${local.console_host}/cloudwatch/home?region=${local.region}#dashboards:name=${aws_cloudwatch_dashboard.this.dashboard_name}"
 }
 
 output "alarm_names" {

@@ -19,10 +19,21 @@ variable "alarm_emails" {
   }
 }
 
+variable "create_kms_key" {
+  description = "Create the SNS topic's KMS key, with a policy that lets CloudWatch alarms publish. Set false and pass kms_key_arn to bring your own (a boolean, so that the plan knows the count even when your key is created in the same apply)."
+  type        = bool
+  default     = true
+}
+
 variable "kms_key_arn" {
-  description = "KMS key for the SNS topic. Null creates one whose policy lets CloudWatch alarms publish."
+  description = "Your KMS key for the SNS topic, with create_kms_key = false. Its key policy must allow the service principal cloudwatch.amazonaws.com kms:Decrypt and kms:GenerateDataKey*, or alarm notifications are dropped without an error (see the README)."
   type        = string
   default     = null
+
+  validation {
+    condition     = var.create_kms_key == (var.kms_key_arn == null)
+    error_message = "Pass kms_key_arn together with create_kms_key = false, or neither (the module creates the key)."
+  }
 }
 
 variable "lambda_functions" {
@@ -38,6 +49,17 @@ variable "dynamodb_table_names" {
   description = "Tables whose throttled requests raise an alarm."
   type        = list(string)
   default     = []
+}
+
+variable "dynamodb_global_secondary_indexes" {
+  description = "Global secondary index names by table name (a table of dynamodb_table_names). Their throttle events count toward the table's throttle alarm."
+  type        = map(list(string))
+  default     = {}
+
+  validation {
+    condition     = alltrue([for indexes in values(var.dynamodb_global_secondary_indexes) : length(indexes) <= 4])
+    error_message = "At most 4 indexes per table: a CloudWatch metric math alarm takes at most 10 metrics (2 per table or index)."
+  }
 }
 
 variable "api" {
