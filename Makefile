@@ -33,7 +33,8 @@ $(CHECKOV_VENV)/.installed: requirements-checkov.txt
 	$(CHECKOV_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-checkov.txt
 	touch $@
 
-install: $(VENV)/.installed $(CHECKOV_VENV)/.installed ## Create .venv (and .venv-checkov) with every pinned tool; quick when nothing changed
+install: ## Create .venv and .venv-checkov (side by side) with every pinned tool; quick when nothing changed
+	@$(MAKE) --no-print-directory -j2 $(VENV)/.installed $(CHECKOV_VENV)/.installed
 
 build: $(VENV)/.installed ## Build the Lambda zip and its CycloneDX SBOM into dist/ (RUNTIME=python3.13 ARCH=arm64|x86_64), reproducibly, from the hash-pinned lambda/locks
 	$(BIN)/python scripts/build_lambda.py --runtime $(RUNTIME) --arch $(ARCH) --out $(ZIP)

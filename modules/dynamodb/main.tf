@@ -82,6 +82,7 @@ resource "aws_kms_alias" "this" {
 }
 
 resource "aws_dynamodb_table" "workouts" {
+  #checkov:skip=CKV2_AWS_16:Provisioned tables get read and write auto scaling for the table and each index (autoscaling.tf; tests/terraform/test_apply.py checks the targets and policies); on-demand needs none. In a plan checkov cannot join the targets to the table.
   #checkov:skip=CKV_AWS_119:Encrypted with a customer-managed key (this module's or kms_key_arn). In a plan the new key's ARN is unknown until it exists, which this check reads as no key; the source scan and tests/contract check the key.
   name           = "${var.name_prefix}-workouts"
   billing_mode   = var.billing_mode
@@ -138,6 +139,7 @@ resource "aws_dynamodb_table" "workouts" {
 }
 
 resource "aws_dynamodb_table" "user_stats" {
+  #checkov:skip=CKV2_AWS_16:Provisioned tables get read and write auto scaling for the table and each index (autoscaling.tf; tests/terraform/test_apply.py checks the targets and policies); on-demand needs none. In a plan checkov cannot join the targets to the table.
   #checkov:skip=CKV_AWS_119:Encrypted with a customer-managed key (this module's or kms_key_arn). In a plan the new key's ARN is unknown until it exists, which this check reads as no key; the source scan and tests/contract check the key.
   name           = "${var.name_prefix}-user-stats"
   billing_mode   = var.billing_mode
@@ -168,6 +170,7 @@ resource "aws_dynamodb_table" "user_stats" {
 }
 
 resource "aws_dynamodb_table" "idempotency" {
+  #checkov:skip=CKV2_AWS_16:Provisioned tables get read and write auto scaling for the table and each index (autoscaling.tf; tests/terraform/test_apply.py checks the targets and policies); on-demand needs none. In a plan checkov cannot join the targets to the table.
   #checkov:skip=CKV_AWS_119:Encrypted with a customer-managed key (this module's or kms_key_arn). In a plan the new key's ARN is unknown until it exists, which this check reads as no key; the source scan and tests/contract check the key.
   name           = "${var.name_prefix}-idempotency"
   billing_mode   = var.billing_mode
