@@ -18,10 +18,10 @@ ZIP := dist/workout-log-$(RUNTIME)-$(ARCH).zip
 # filesystem mirror where one exists, else from the registry through a plugin cache (local/workout_local/terraform.py).
 TERRAFORM := PYTHONPATH=local $(BIN)/python -m workout_local.terraform
 
-.PHONY: help install build lock test lint fmt unit run load bench plan apply mutation openapi checkov clean terraform
+.PHONY: help install build lock test lint fmt pytest unit contract e2e reliability tf run load bench plan apply mutation openapi checkov clean terraform
 
 help: ## List the targets
-	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
+	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
 
 $(VENV)/.installed: requirements-dev.txt lambda/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -56,15 +56,30 @@ checkov: $(CHECKOV_VENV)/.installed ## Policy gate: checkov over modules/ and en
 	mkdir -p build/checkov
 	$(CHECKOV_VENV)/bin/checkov --config-file .checkov.yaml --output cli --output sarif --output-file-path console,build/checkov/source.sarif
 
-unit: $(VENV)/.installed ## pytest only (all suites, including terraform validate and apply on the emulator)
+pytest: $(VENV)/.installed ## Every pytest suite, in $(WORKERS) workers (the Terraform/emulator tier in one of them)
 	$(BIN)/python -m pytest -n $(WORKERS) --dist loadgroup
 
-test: install lint unit checkov ## Every gate: ruff, pytest (all suites), terraform fmt -check, validate and apply, checkov
+unit: $(VENV)/.installed ## One tier: the handlers in-process on moto (tests/unit)
+	$(BIN)/python -m pytest tests/unit
+
+contract: $(VENV)/.installed ## One tier: what terraform apply made agrees with the package; least privilege (tests/contract)
+	$(BIN)/python -m pytest tests/contract
+
+e2e: $(VENV)/.installed ## One tier: real HTTP against the local stack Terraform applied (tests/e2e)
+	$(BIN)/python -m pytest tests/e2e
+
+reliability: $(VENV)/.installed ## One tier: bad and hostile input, concurrency, faults (tests/reliability)
+	$(BIN)/python -m pytest tests/reliability
+
+terraform: $(VENV)/.installed ## One tier: validate, apply on the emulator, rendered artefacts, checkov on plans (tests/terraform)
+	$(BIN)/python -m pytest tests/terraform
+
+test: install lint pytest checkov ## Every gate: ruff, every pytest suite, terraform fmt -check, validate and apply, checkov
 
 run: build ## terraform apply of environments/$(ENV) onto an embedded AWS emulator, then serve its API on :$(PORT)
 	PYTHONPATH=local $(BIN)/python -m workout_local.server --port $(PORT) --environment $(ENV) --package $(ZIP)
 
-terraform: $(VENV)/.installed ## terraform $(ARGS) with the bundled core, e.g. make terraform ARGS="-chdir=environments/dev validate"
+tf: $(VENV)/.installed ## terraform $(ARGS) with the bundled core, e.g. make tf ARGS="-chdir=environments/dev validate"
 	$(TERRAFORM) $(ARGS)
 
 load: $(VENV)/.installed ## Send N workouts (default 3000) to a running `make run` and check the totals

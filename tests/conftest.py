@@ -188,7 +188,7 @@ def emulated(built_zips, tmp_path_factory) -> Iterator[dict[str, Emulated]]:
 
 
 # Fixtures that start emulators, apply Terraform or build the zip: the tests that use them run in one xdist worker
-# (`make unit` runs `pytest -n 2 --dist loadgroup`), so the session's zips and applies are made once, while the
+# (`make pytest` runs `pytest -n 2 --dist loadgroup`), so the session's zips and applies are made once, while the
 # in-process suites run beside them in the other worker.
 STACK_FIXTURES = {"built_zips", "emulated", "stack"}
 

@@ -30,3 +30,16 @@ def test_terraform_fmt_check_fails_on_an_unformatted_file(tmp_path):
     (tmp_path / "main.tf").write_text("locals {\n  a = 1\n  bb    = 2\n}\n")
 
     assert run(["fmt", "-check", "-recursive", str(tmp_path)], cwd=ROOT, timeout=60, check=False).returncode != 0
+
+
+def test_every_make_command_the_readme_shows_exists():
+    """Each `make <target> [VAR=value]` in the README resolves (make -n: the commands are printed, not run)."""
+    import re
+
+    readme = (ROOT / "README.md").read_text()
+    commands = set(re.findall(r"\bmake ((?:[a-z0-9-]+)(?: [A-Z]+=[^ `.]+)*)", readme))
+
+    assert {"run", "test"} <= {command.split()[0] for command in commands}
+    for command in sorted(commands):
+        dry = subprocess.run(["make", "-n", *command.split()], cwd=ROOT, capture_output=True, text=True, check=False)
+        assert dry.returncode == 0, f"make {command}: {dry.stderr}"
