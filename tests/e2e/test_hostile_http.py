@@ -48,3 +48,28 @@ def test_no_request_over_http_gets_a_5xx(stack, method, path, body, content_type
     assert answer.status < 500, (method, path, body[:100], headers, answer.body)
     if answer.status >= 400:
         assert set(answer.body) == {"error", "requestId"}, answer.body
+
+
+DIFFERENTIALS = {
+    "duplicate key": b'{"userId": "%s", "userId": "other", "workoutType": "running", "durationMinutes": 30, '
+    b'"caloriesBurned": 1}',
+    "invalid UTF-8 in a string": b'{"userId": "%s", "workoutType": "running", "durationMinutes": 30, '
+    b'"caloriesBurned": 1, "notes": "\xff\xfe"}',
+    "byte-order mark": b'\xef\xbb\xbf{"userId": "%s", "workoutType": "running", "durationMinutes": 30, '
+    b'"caloriesBurned": 1}',
+    "lone surrogate": b'{"userId": "%s", "workoutType": "running", "durationMinutes": 30, "caloriesBurned": 1, '
+    b'"notes": "\\udc00"}',
+    "leading zero": b'{"userId": "%s", "workoutType": "running", "durationMinutes": 030, "caloriesBurned": 1}',
+    "trailing dot": b'{"userId": "%s", "workoutType": "running", "durationMinutes": 30., "caloriesBurned": 1}',
+}
+
+
+def test_each_parser_differential_is_a_400_over_http_and_stores_nothing(stack):
+    for index, (name, template) in enumerate(DIFFERENTIALS.items()):
+        user = f"differential-{index}"
+        answer = request("POST", f"{stack.url}/workouts", raw=template % user.encode(),
+                         headers={"Content-Type": "application/json"})  # fmt: skip
+
+        assert answer.status == 400, (name, answer.body)
+        assert answer.body["error"]["details"], name
+        assert request("GET", f"{stack.url}/stats/{user}").body["totalWorkouts"] == 0, name
