@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from helpers import JSON, Answer, invoke, workout
 from hostile import JSON_MEDIA_TYPES, JSON_VALUES, OTHER_MEDIA_TYPES, assert_proxy_response, handle
-from support import reset_process_state, table_items
+from support import table_items
 from workout_local.events import api_event
 
 # moto runs in-process: the function-scoped fixtures are reset by hand between examples (see `fresh`).
@@ -36,10 +36,11 @@ def fresh(aws: Any) -> None:
 
     client = boto3.client("dynamodb", region_name="us-east-1")
     for table in (aws.workouts_table, aws.stats_table, aws.idempotency_table):
-        keys = [k["AttributeName"] for k in client.describe_table(TableName=table)["Table"]["KeySchema"]]
-        for item in table_items(table):
-            client.delete_item(TableName=table, Key={k: item[k] for k in keys})
-    reset_process_state()
+        items = table_items(table)
+        if items:
+            keys = [k["AttributeName"] for k in client.describe_table(TableName=table)["Table"]["KeySchema"]]
+            for item in items:
+                client.delete_item(TableName=table, Key={k: item[k] for k in keys})
 
 
 def nothing_stored(aws: Any) -> bool:
