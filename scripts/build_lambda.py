@@ -34,6 +34,11 @@ def run(*command: str) -> None:
     subprocess.run(command, check=True, cwd=ROOT)
 
 
+def canonical(name: str) -> str:
+    """A distribution name as PEP 503 normalises it (pydantic_core and Pydantic-Core are pydantic-core)."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
 def lock_path(runtime: str, arch: str) -> Path:
     return LOCKS / f"{runtime}-{arch}.txt"
 
@@ -52,7 +57,7 @@ def check_lock_covers_project(lock: Path) -> None:
     pins = locked(lock)
     for requirement in project["dependencies"]:
         name, version = re.match(r"^([A-Za-z0-9_.-]+)(?:\[[^\]]*\])?==(\S+)$", requirement).groups()  # type: ignore[union-attr]
-        name = re.sub(r"[-_.]+", "-", name).lower()
+        name = canonical(name)
         if name not in PROVIDED_BY_RUNTIME and pins.get(name, ("",))[0] != version:
             sys.exit(f"{lock.name} does not pin {name}=={version} from lambda/pyproject.toml: run `make lock`")
 
@@ -98,7 +103,7 @@ def zip_distributions(archive: Path) -> dict[str, str]:
             if re.fullmatch(r"[^/]+\.dist-info/METADATA", name):
                 metadata = opened.read(name).decode()
                 field = dict(re.findall(r"^(Name|Version): (.+)$", metadata, re.MULTILINE))
-                found[re.sub(r"[-_.]+", "-", field["Name"]).lower()] = field["Version"].strip()
+                found[canonical(field["Name"])] = field["Version"].strip()
     return found
 
 

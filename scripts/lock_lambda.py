@@ -14,13 +14,12 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import re
 import sys
 import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from build_lambda import LOCKS, PLATFORMS, PROVIDED_BY_RUNTIME, ROOT, lock_path, run
+from build_lambda import LOCKS, PLATFORMS, PROVIDED_BY_RUNTIME, ROOT, canonical, lock_path, run
 
 TARGETS = [(runtime, arch) for runtime in ("python3.11", "python3.12", "python3.13") for arch in sorted(PLATFORMS)]
 HEADER = """# The Lambda zip's dependencies for {runtime} on {arch}: every distribution in the zip but the package
@@ -28,10 +27,6 @@ HEADER = """# The Lambda zip's dependencies for {runtime} on {arch}: every distr
 # rewrites this file.
 # boto3, botocore and s3transfer are left out: the Lambda runtime provides them.
 """
-
-
-def canonical(name: str) -> str:
-    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 def wheel_name_version(wheel: Path) -> tuple[str, str]:
