@@ -3,7 +3,8 @@ after `terraform apply` to AWS.
 
 For each mutation: copy the repository (tracked and untracked files, links kept) to a temporary folder, apply one
 edit, run tests/contract there (the copy's package and Terraform, applied to an emulator of its own: dev only,
-since every edit is to code all environments share), and expect a failure. An unmutated copy must pass first.
+since every edit is to code all environments share), or for an edit inside a module the modules' own `terraform
+test` runs (tests/terraform/test_modules.py), and expect a failure. An unmutated copy must pass first.
 Mutations run three at a time (an apply mostly waits on the provider). Exits 1 if the baseline fails, an edit's
 anchor text is missing, or any edit goes unnoticed.
 """
@@ -21,7 +22,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-MAIN = "environments/common/main.tf"
+MAIN = "modules/workout-log/main.tf"
+# The contract suite on what `terraform apply` made of dev; module mutations are for the modules' own tests.
+CONTRACT = "tests/contract"
+MODULE_TESTS = "tests/terraform/test_modules.py"
 
 
 @dataclass(frozen=True)
@@ -30,6 +34,7 @@ class Mutation:
     path: str
     old: str
     new: str
+    suite: str = CONTRACT
 
 
 MUTATIONS = [
@@ -42,29 +47,36 @@ MUTATIONS = [
              ""),
     Mutation("environment variable read by code only", "lambda/src/workout_log/models/settings.py",
              'alias="STATS_TABLE_NAME"', 'alias="USER_STATS_TABLE_NAME"'),
-    Mutation("IAM action swapped", MAIN, 'actions = ["dynamodb:UpdateItem"], resources = [module.dynamodb.user_stats',
-             'actions = ["dynamodb:GetItem"], resources = [module.dynamodb.user_stats'),
+    Mutation("IAM action swapped", MAIN, 'actions = ["dynamodb:UpdateItem"], resources = [module.user_stats_table',
+             'actions = ["dynamodb:GetItem"], resources = [module.user_stats_table'),
     Mutation("IAM action widened to Scan", MAIN, 'actions = ["dynamodb:Query"]', 'actions = ["dynamodb:Scan"]'),
-    Mutation("IAM resource swapped", MAIN, 'actions = ["dynamodb:PutItem"], resources = [module.dynamodb.workouts',
-             'actions = ["dynamodb:PutItem"], resources = [module.dynamodb.user_stats'),
+    Mutation("IAM resource swapped", MAIN, 'actions = ["dynamodb:PutItem"], resources = [module.workouts_table',
+             'actions = ["dynamodb:PutItem"], resources = [module.user_stats_table'),
     Mutation("IAM action dropped (idempotency)", MAIN,
              '"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"',
              '"dynamodb:PutItem", "dynamodb:UpdateItem"'),
-    Mutation("table sort key name", "modules/dynamodb/main.tf", 'range_key = "workoutTimestamp"',
-             'range_key = "timestamp"'),
-    Mutation("index name", "modules/dynamodb/main.tf", 'type_index_name = "byTypeAndTime"',
-             'type_index_name = "byType"'),
-    Mutation("key attribute type", "modules/dynamodb/main.tf", 'name = "workoutTypeShard"\n    type = "S"',
-             'name = "workoutTypeShard"\n    type = "N"'),
+    Mutation("table sort key name", MAIN, 'range_key           = { name = "workoutTimestamp" }',
+             'range_key           = { name = "timestamp" }'),
+    Mutation("index name", MAIN, 'type_index_name  = "byTypeAndTime"', 'type_index_name  = "byType"'),
+    Mutation("key attribute type", MAIN, 'hash_key    = { name = "workoutTypeShard" }',
+             'hash_key    = { name = "workoutTypeShard", type = "N" }'),
     Mutation("route path", MAIN, '"GET /stats/{userId}" =', '"GET /statistics/{userId}" ='),
     Mutation("route method", MAIN, '"POST /workouts"      =', '"PUT /workouts"       ='),
-    Mutation("SSM parameter name", "modules/config/main.tf", '/workout-types"', '/types"'),
-    Mutation("shard count disconnected", MAIN,
-             "WORKOUT_TYPE_SHARDS           = tostring(module.dynamodb.type_index_shards)",
+    Mutation("SSM parameter name", MAIN, '"workout-types" = {', '"types" = {'),
+    Mutation("shard count disconnected", MAIN, "WORKOUT_TYPE_SHARDS           = tostring(var.type_index_shards)",
              'WORKOUT_TYPE_SHARDS           = "4"'),
     # Only the applied policy shows this one: the environment still passes the condition, the module drops it.
     Mutation("IAM condition dropped inside the lambda module", "modules/lambda/iam.tf",
              "for_each = statement.value.conditions", "for_each = []"),
+    # Caught by the modules' own `terraform test` runs, without an environment.
+    Mutation("dynamodb module: wrong key schema", "modules/dynamodb/main.tf",
+             "range_key      = try(var.range_key.name, null)", "range_key      = try(var.hash_key.name, null)",
+             MODULE_TESTS),
+    Mutation("api module: AWS_IAM removed from every method", "modules/api/main.tf",
+             "= [{ sigv4 = [] }]", "= []", MODULE_TESTS),
+    Mutation("dynamodb module: index capacity reset to the minimum", "modules/dynamodb/main.tf",
+             "try(local.current_index_capacity[global_secondary_index.key].read, ",
+             "try(local.current_index_capacity[global_secondary_index.key].none, ", MODULE_TESTS),
 ]  # fmt: skip
 
 
@@ -81,14 +93,15 @@ def copy_repository(target: Path) -> None:
             shutil.copy2(source, destination)
 
 
-def contract_suite(copy: Path) -> subprocess.CompletedProcess[str]:
+def contract_suite(copy: Path, suite: str = CONTRACT) -> subprocess.CompletedProcess[str]:
     env = {
         **os.environ,
         "PYTHONPATH": os.pathsep.join([str(copy / "lambda" / "src"), str(copy / "local")]),
         "TEST_ENVIRONMENTS": "dev",
+        "TEST_UPGRADE_FROM": "",  # the copy has no git history; the upgrade path is not what mutations change
     }
     # The artifact tests (two builds, a tampered lock) check the build, which no mutation touches.
-    command = [sys.executable, "-m", "pytest", "tests/contract", "--ignore=tests/contract/test_artifact.py", "-x", "-q"]
+    command = [sys.executable, "-m", "pytest", *suite.split(), "--ignore=tests/contract/test_artifact.py", "-x", "-q"]
     return subprocess.run(
         [*command, "-p", "no:cacheprovider"],
         cwd=copy,
@@ -109,7 +122,7 @@ def first_failure(output: str) -> str:
 def main() -> int:
     with tempfile.TemporaryDirectory(prefix="mutation-baseline-") as scratch:
         copy_repository(Path(scratch))
-        baseline = contract_suite(Path(scratch))
+        baseline = contract_suite(Path(scratch), f"{CONTRACT} {MODULE_TESTS}")
     if baseline.returncode != 0:
         print("baseline: the unmutated copy fails the contract suite\n" + baseline.stdout[-3000:])
         return 1
@@ -126,7 +139,7 @@ def main() -> int:
                 return "broken", f"anchor found {text.count(mutation.old)} times in {mutation.path}", 0.0
             target.write_text(text.replace(mutation.old, mutation.new))
             started = time.perf_counter()
-            result = contract_suite(copy)
+            result = contract_suite(copy, mutation.suite)
             took = time.perf_counter() - started
         if result.returncode == 0:
             return "missed", mutation.path, took

@@ -3,10 +3,12 @@ Lambda zip, and every environment applied by Terraform to an emulator of its own
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import platform
 import sys
+import tarfile
 import tempfile
 import zipfile
 from collections.abc import Iterator
@@ -21,6 +23,13 @@ from workout_local.names import StackNames
 # Variables the suites pass on top of each environment's terraform.tfvars: dev's DEBUG logs would flood the
 # output of the local-stack suites, which serve dev.
 TEST_VARIABLES = {"dev": {"log_level": "WARNING"}}
+
+# The stack is applied as a user who deployed an earlier version gets it: that version's modules/ and environments/
+# first, then this checkout's over the same state (tests/terraform/test_upgrade.py reads the plan in between).
+# The commit is the last one with the first layout (one dynamodb call for three tables, environments/common);
+# TEST_UPGRADE_FROM= (empty) applies this checkout alone, as `make mutation` does in its copies, which have no
+# history.
+UPGRADE_FROM = os.environ.get("TEST_UPGRADE_FROM", "ef31a622f0b21142f8176f121c74c8f26ec2192a")
 
 NAMES = StackNames(prefix="test", parameter_prefix="/workout-log/test", shards=4)
 
@@ -149,32 +158,48 @@ def built_zips() -> Iterator[dict[str, Path]]:
                 future.result()
         extracted = Path(scratch) / "host"
         with zipfile.ZipFile(host) as archive:
-            archive.extractall(extracted)
+            archive.extractall(extracted)  # noqa: S202 - the zip this session just built
         yield {"target": target, "host": host, "host_extracted": extracted}
+
+
+def export_commit(commit: str, target: Path) -> Path:
+    """modules/ and environments/ as they were at `commit`, written under `target`."""
+    import subprocess
+
+    found = subprocess.run(["git", "cat-file", "-e", f"{commit}^{{commit}}"], cwd=ROOT, capture_output=True)
+    if found.returncode != 0:
+        pytest.fail(f"commit {commit} is not in this clone (a shallow clone?): `git fetch --unshallow`, or set "
+                    "TEST_UPGRADE_FROM= to skip the upgrade path")  # fmt: skip
+    archive = subprocess.run(["git", "archive", commit, "modules", "environments"], cwd=ROOT, capture_output=True,
+                             check=True).stdout  # fmt: skip
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(target, filter="data")  # environments/<env>/*.tf were links into environments/common
+    return target
 
 
 @pytest.fixture(scope="session")
 def emulated(built_zips, tmp_path_factory) -> Iterator[dict[str, Emulated]]:
     """Every environment under test applied by Terraform (`terraform apply` of its own folder and tfvars, the
-    deployable zip) to an emulator of its own, all at once. Skipped, with the reason, only where the aws provider
-    can be neither downloaded nor found in a mirror."""
+    deployable zip) to an emulator of its own, all at once: first as the UPGRADE_FROM commit had it, then as this
+    checkout has it (deploy_upgraded). Skipped, with the reason, only where the aws provider can be neither
+    downloaded nor found in a mirror."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from workout_local.deploy import ProviderUnavailable, deploy
+    from workout_local.deploy import ProviderUnavailable, deploy, deploy_upgraded
     from workout_local.emulator import EmulatorProcess
+
+    previous = export_commit(UPGRADE_FROM, tmp_path_factory.mktemp("previous")) if UPGRADE_FROM else None
+
+    def apply(env: str, endpoint: str, work: Path) -> Any:
+        if previous is None:
+            return deploy(env, endpoint, work, TEST_VARIABLES.get(env), built_zips["target"])
+        return deploy_upgraded(env, endpoint, work, previous, TEST_VARIABLES.get(env), built_zips["target"])
 
     emulators = {env: EmulatorProcess().start() for env in ENVIRONMENTS}
     try:
         with ThreadPoolExecutor(len(ENVIRONMENTS)) as pool:
             applying = {
-                env: pool.submit(
-                    deploy,
-                    env,
-                    emulators[env].endpoint,
-                    tmp_path_factory.mktemp(f"terraform-{env}"),
-                    TEST_VARIABLES.get(env),
-                    built_zips["target"],
-                )
+                env: pool.submit(apply, env, emulators[env].endpoint, tmp_path_factory.mktemp(f"terraform-{env}"))
                 for env in ENVIRONMENTS
             }
             try:
@@ -193,6 +218,7 @@ def emulated(built_zips, tmp_path_factory) -> Iterator[dict[str, Emulated]]:
 STACK_FIXTURES = {"built_zips", "emulated", "stack"}
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook turns the group markers into node ids
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if STACK_FIXTURES & set(getattr(item, "fixturenames", ())):

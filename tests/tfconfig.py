@@ -26,7 +26,8 @@ ALL_ENVIRONMENTS = ("dev", "staging", "prod")
 ENVIRONMENTS = tuple(
     env for env in ALL_ENVIRONMENTS if env in (os.environ.get("TEST_ENVIRONMENTS") or ",".join(ALL_ENVIRONMENTS))
 )
-MODULE_NAMES = ("api", "config", "dynamodb", "lambda", "monitoring")
+MODULE_NAMES = ("api", "config", "dynamodb", "lambda", "monitoring", "workout-log")
+COMPOSITION = MODULES / "workout-log"
 
 
 def environment_dir(name: str) -> Path:
@@ -37,6 +38,17 @@ def environment_dir(name: str) -> Path:
 def load_root(directory: Path) -> dict[str, Any]:
     """A root module through Terraform's own configuration loader."""
     config, _ = TerraformConfig.load_config_dir(str(directory))
+    return config
+
+
+@cache
+def load_module_calls(directory: Path) -> dict[str, Any]:
+    """A module's main.tf through Terraform's loader (its variables.tf, with validations, cannot be serialised)."""
+    with tempfile.TemporaryDirectory() as scratch:
+        shutil.copy(directory / "main.tf", scratch)
+        config, _ = TerraformConfig.load_config_dir(scratch)
+    for call in config["ModuleCalls"].values():  # the loader names the copy; point back at the module
+        call["SourceExpr"]["SrcRange"]["Filename"] = str((directory / "main.tf").relative_to(ROOT))
     return config
 
 

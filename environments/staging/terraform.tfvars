@@ -1,12 +1,2 @@
-# staging: production's shape at lower limits. Provisioned tables with auto scaling 10-50 at 70%, as in prod.
-environment         = "staging"
-region              = "us-east-1"
-billing_mode        = "PROVISIONED"
-autoscaling         = { min_capacity = 10, max_capacity = 50, target_utilization = 70 }
-deletion_protection = true
-log_retention_days  = 30
-# Reserved concurrency (40 here) must leave 100 unreserved: the account's Lambda concurrency quota must be at least
-# 140, and new accounts often start at 10-50. Raise the quota first (Service Quotas, "Concurrent executions"), or
-# the apply fails with InvalidParameterValueException. Terraform cannot check a quota at plan time.
-reserved_concurrency = { process_workout = 20, workout_stats = 20 }
-api_throttling       = { rate_limit = 50, burst_limit = 100 }
+# Per-deployment settings of staging; its shape (billing, retention, limits) is in main.tf.
+region = "us-east-1"

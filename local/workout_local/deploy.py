@@ -52,13 +52,11 @@ APPLY_TIMEOUT = 240
 PLAN_TIMEOUT = 120
 
 
-def override(endpoint: str) -> str:
+def override(endpoint: str, backend: bool = True) -> str:
     endpoints = "\n".join(f"    {service} = {json.dumps(endpoint)}" for service in EMULATED_SERVICES)
-    return f"""# Written by workout_local.deploy: this copy of the environment deploys to the embedded AWS emulator.
-terraform {{
-  backend "local" {{}}
-}}
-
+    local_backend = 'terraform {\n  backend "local" {}\n}\n' if backend else ""
+    return f"""# Written by workout_local.deploy: this copy of the configuration deploys to the embedded AWS emulator.
+{local_backend}
 provider "aws" {{
   access_key                  = "testing"
   secret_key                  = "testing"
@@ -74,13 +72,14 @@ provider "aws" {{
 """
 
 
-def copy_configuration(work: Path) -> None:
-    """modules/ and environments/ into `work`, links resolved; .terraform folders and state are not copied."""
+def copy_configuration(work: Path, source: Path = ROOT) -> None:
+    """modules/ and environments/ of `source` (this repository, or an export of an earlier commit) into `work`,
+    links resolved; .terraform folders and state are not copied."""
     ignored = shutil.ignore_patterns(".terraform", "*.tfstate*", ".terraform.lock.hcl", "tfplan", OVERRIDE_FILE)
     for folder in ("modules", "environments"):
         if (work / folder).exists():
             shutil.rmtree(work / folder)
-        shutil.copytree(ROOT / folder, work / folder, ignore=ignored)
+        shutil.copytree(source / folder, work / folder, ignore=ignored)
 
 
 @dataclass(frozen=True)
@@ -123,6 +122,8 @@ class Deployment:
     directory: Path
     variables: dict[str, str]
     planned: dict[str, Any] = field(repr=False, default_factory=dict)  # the plan that was applied, as JSON
+    # With deploy_upgraded: the plan of this repository's configuration over the state an earlier one applied.
+    upgrade_plan: dict[str, Any] | None = field(repr=False, default=None)
     state: dict[str, Any] = field(repr=False, default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -139,15 +140,43 @@ class Deployment:
         self.state = json.loads(self.terraform("show", "-json", "-no-color", timeout=PLAN_TIMEOUT))
         return self.state
 
+    def init(self) -> None:
+        initialised = run(["init", "-input=false", "-no-color"], cwd=self.directory, timeout=INIT_TIMEOUT, check=False)
+        if initialised.returncode != 0:
+            output = initialised.stdout + initialised.stderr
+            if any(error in output for error in PROVIDER_DOWNLOAD_ERRORS):
+                raise ProviderUnavailable(provider_unavailable_reason(output))
+            raise TerraformError(f"terraform init failed in {self.directory}:\n{output[-6000:]}")
+
+    def switch_configuration(self, source: Path = ROOT) -> None:
+        """Replace the configuration under the work folder by `source`'s, keeping the state: what a user does who
+        pulls a new version of this repository into the folder they applied from."""
+        state = (self.directory / "terraform.tfstate").read_bytes()
+        endpoint_override = (self.directory / OVERRIDE_FILE).read_text()
+        copy_configuration(self.directory.parent.parent, source)
+        (self.directory / OVERRIDE_FILE).write_text(endpoint_override)
+        (self.directory / "terraform.tfstate").write_bytes(state)
+        self.init()
+
     def plan(self) -> dict[str, Any]:
         """A new plan against the emulator, as Terraform's JSON (resource_changes lists every resource)."""
         self.terraform("plan", "-input=false", "-no-color", "-lock=false", "-out=tfplan", *self.var_args(),
                        timeout=PLAN_TIMEOUT)  # fmt: skip
         return json.loads(self.terraform("show", "-json", "-no-color", "tfplan", timeout=PLAN_TIMEOUT))
 
+    def module_input(self, call: str, name: str) -> Any:
+        """The value a root module call passes to `name` (a constant), else the module variable's default, from
+        the applied plan's configuration."""
+        module_call = self.planned["configuration"]["root_module"]["module_calls"][call]
+        expression = module_call.get("expressions", {}).get(name)
+        if expression is not None:
+            return expression["constant_value"]
+        return module_call["module"]["variables"][name]["default"]
+
     # -- reading the state ------------------------------------------------------------------------------------
-    def resources(self, resource_type: str | None = None) -> Iterator[dict[str, Any]]:
-        """Every managed resource in the state (all modules), optionally of one type."""
+    def resources(self, resource_type: str | None = None, under: str = "") -> Iterator[dict[str, Any]]:
+        """Every managed resource in the state (all modules), optionally of one type and under one address prefix
+        (e.g. "module.dynamodb.")."""
 
         def walk(module: dict[str, Any]) -> Iterator[dict[str, Any]]:
             yield from module.get("resources", [])
@@ -155,7 +184,8 @@ class Deployment:
                 yield from walk(child)
 
         for resource in walk(self.state["values"]["root_module"]):
-            if resource["mode"] == "managed" and resource_type in (None, resource["type"]):
+            wanted = resource_type in (None, resource["type"]) and resource["address"].startswith(under)
+            if resource["mode"] == "managed" and wanted:
                 yield resource
 
     def resource(self, address: str) -> dict[str, Any]:
@@ -174,11 +204,10 @@ class Deployment:
         found = {}
         for function in self.resources("aws_lambda_function"):
             values = function["values"]
-            call = (
-                function["address"].split(".")[1]
-                if function["address"].startswith("module.")
-                else values["function_name"]
-            )
+            # The innermost module call: "module.workout_log.module.process_workout.aws_lambda_function.this"
+            steps = function["address"].split(".")
+            calls = [steps[i + 1] for i, step in enumerate(steps[:-1]) if step == "module"]
+            call = calls[-1] if calls else values["function_name"]
             role = roles[values["role"]]
             found[call] = DeployedFunction(
                 call=call,
@@ -217,22 +246,63 @@ def deploy(
     work: Path,
     variables: dict[str, str] | None = None,
     package: Path = DEFAULT_PACKAGE,
+    source: Path = ROOT,
 ) -> Deployment:
-    """Apply environments/<environment> with its terraform.tfvars onto the emulator at `endpoint`."""
+    """Apply environments/<environment> with its terraform.tfvars onto the emulator at `endpoint`, from this
+    repository's configuration or `source`'s (an export of an earlier commit, for upgrade tests)."""
     if not package.is_file():
         raise FileNotFoundError(f"{package} is missing: run `make build` first")
     work.mkdir(parents=True, exist_ok=True)
-    copy_configuration(work)
+    copy_configuration(work, source)
     directory = work / "environments" / environment
     (directory / OVERRIDE_FILE).write_text(override(endpoint))
     package_path = str(package.resolve())  # Terraform reads it from the environment's folder
     deployment = Deployment(environment, directory, {"lambda_package_path": package_path, **(variables or {})})
-    initialised = run(["init", "-input=false", "-no-color"], cwd=directory, timeout=INIT_TIMEOUT, check=False)
-    if initialised.returncode != 0:
-        output = initialised.stdout + initialised.stderr
-        if any(error in output for error in PROVIDER_DOWNLOAD_ERRORS):
-            raise ProviderUnavailable(provider_unavailable_reason(output))
-        raise TerraformError(f"terraform init failed in {directory}:\n{output[-6000:]}")
+    deployment.init()
+    deployment.planned = deployment.plan()
+    deployment.terraform("apply", "-input=false", "-no-color", "-lock=false", "tfplan", timeout=APPLY_TIMEOUT)
+    deployment.refresh_state()
+    return deployment
+
+
+def deploy_upgraded(
+    environment: str,
+    endpoint: str,
+    work: Path,
+    previous: Path,
+    variables: dict[str, str] | None = None,
+    package: Path = DEFAULT_PACKAGE,
+) -> Deployment:
+    """What a user who applied an earlier version does on upgrading: apply `previous`'s configuration (an export
+    of an earlier commit), switch the folder to this repository's configuration, plan (kept as upgrade_plan) and
+    apply that plan."""
+    deployment = deploy(environment, endpoint, work, variables, package, source=previous)
+    deployment.switch_configuration()
+    deployment.upgrade_plan = deployment.planned = deployment.plan()
+    deployment.terraform("apply", "-input=false", "-no-color", "-lock=false", "tfplan", timeout=APPLY_TIMEOUT)
+    deployment.refresh_state()
+    return deployment
+
+
+def deploy_examples(modules: list[str], endpoint: str, work: Path, package: Path = DEFAULT_PACKAGE) -> Deployment:
+    """Apply modules/<module>/examples/basic of each module onto the emulator, all in one apply: one root calls every
+    example as a module (their own provider blocks get the emulator's endpoints from an override file each, and the
+    zip is where the examples expect `make build` to have put it). Each example's resources are under
+    `module.<module>.` in the state."""
+    work.mkdir(parents=True, exist_ok=True)
+    copy_configuration(work)
+    (work / "dist").mkdir(exist_ok=True)
+    shutil.copy(package, work / "dist" / DEFAULT_PACKAGE.name)
+    calls = []
+    for module in modules:
+        example = work / "modules" / module / "examples" / "basic"
+        (example / OVERRIDE_FILE).write_text(override(endpoint, backend=False))
+        calls.append(f'module "{module}" {{\n  source = "../modules/{module}/examples/basic"\n}}\n')
+    directory = work / "examples"
+    directory.mkdir(exist_ok=True)
+    (directory / "main.tf").write_text('terraform {\n  backend "local" {}\n}\n\n' + "\n".join(calls))
+    deployment = Deployment("examples", directory, {})
+    deployment.init()
     deployment.planned = deployment.plan()
     deployment.terraform("apply", "-input=false", "-no-color", "-lock=false", "tfplan", timeout=APPLY_TIMEOUT)
     deployment.refresh_state()

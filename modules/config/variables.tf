@@ -1,37 +1,52 @@
 variable "parameter_prefix" {
-  description = "SSM path under which the parameters live, namespaced by environment, e.g. \"/workout-log/prod\" (CONFIG_PARAMETER_PREFIX)."
+  description = "SSM path under which the parameters live, e.g. \"/billing/prod\". Readers get it to build each name."
   type        = string
 
   validation {
     condition     = can(regex("^(/[A-Za-z0-9_.-]+)+$", var.parameter_prefix))
-    error_message = "parameter_prefix must be an absolute SSM path such as /workout-log/prod, without a trailing slash."
+    error_message = "parameter_prefix must be an absolute SSM path such as /billing/prod, without a trailing slash."
   }
 }
 
-variable "max_workout_duration_minutes" {
-  description = "Longest workout, in minutes, that POST /workouts accepts."
-  type        = number
-  default     = 240
+variable "parameters" {
+  description = "Parameters by name under parameter_prefix: type (String, StringList with comma-separated values, or SecureString), value, description, the KMS key of a SecureString (default: the account's aws/ssm key) and the tier (Standard: values up to 4 KB)."
+  type = map(object({
+    value       = string
+    type        = optional(string, "String")
+    description = optional(string)
+    key_id      = optional(string)
+    tier        = optional(string, "Standard")
+  }))
+  nullable = false
 
   validation {
-    condition     = var.max_workout_duration_minutes > 0 && var.max_workout_duration_minutes <= 1440
-    error_message = "max_workout_duration_minutes must be more than 0 and at most 1440 (one day)."
-  }
-}
-
-variable "workout_types" {
-  description = "Workout types that POST /workouts accepts."
-  type        = list(string)
-  default     = ["running", "cycling", "swimming", "walking", "rowing", "strength", "yoga", "hiit"]
-
-  validation {
-    condition     = length(var.workout_types) > 0 && alltrue([for t in var.workout_types : can(regex("^[a-z0-9_-]{1,64}$", t))])
-    error_message = "workout_types must be a non-empty list of 1-64 character names of lower-case letters, digits, '_' and '-'."
+    condition     = length(var.parameters) > 0
+    error_message = "parameters must name at least one parameter."
   }
 
   validation {
-    condition     = length(distinct(var.workout_types)) == length(var.workout_types)
-    error_message = "workout_types must not repeat a type."
+    condition     = alltrue([for name in keys(var.parameters) : can(regex("^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*$", name))])
+    error_message = "Parameter names must be letters, digits, '_', '.' and '-', in path segments separated by '/' (no leading or trailing '/')."
+  }
+
+  validation {
+    condition     = alltrue([for parameter in values(var.parameters) : contains(["String", "StringList", "SecureString"], parameter.type)])
+    error_message = "A parameter's type must be String, StringList or SecureString."
+  }
+
+  validation {
+    condition     = alltrue([for parameter in values(var.parameters) : parameter.key_id == null || parameter.type == "SecureString"])
+    error_message = "key_id is for SecureString parameters only."
+  }
+
+  validation {
+    condition     = alltrue([for parameter in values(var.parameters) : contains(["Standard", "Advanced", "Intelligent-Tiering"], parameter.tier)])
+    error_message = "A parameter's tier must be Standard, Advanced or Intelligent-Tiering."
+  }
+
+  validation {
+    condition     = alltrue([for parameter in values(var.parameters) : parameter.tier != "Standard" || length(parameter.value) <= 4096])
+    error_message = "A Standard parameter's value takes at most 4,096 characters; use the Advanced tier for up to 8 KB."
   }
 }
 

@@ -1,12 +1,37 @@
-# The workouts table, the per-user aggregates and the idempotency records, encrypted with one customer-managed key.
-# Key and attribute names are the ones the workout_log package reads and writes (tests/contract checks both agree).
+# One DynamoDB table, any key schema, encrypted with a customer-managed key that this module creates or is given.
+# One aws_dynamodb_table resource whatever the billing mode: on-demand and provisioned tables differ only in
+# arguments, and capacity is left to auto scaling after creation (autoscaling.tf).
 
 locals {
-  provisioned = var.billing_mode == "PROVISIONED"
-  capacity    = local.provisioned ? var.autoscaling.min_capacity : null
-  kms_key_arn = var.create_kms_key ? aws_kms_key.this[0].arn : var.kms_key_arn
+  provisioned   = var.billing_mode == "PROVISIONED"
+  kms_key_arn   = var.create_kms_key ? aws_kms_key.this[0].arn : var.kms_key_arn
+  kms_key_alias = var.kms_key_alias == null ? "alias/${var.name}" : (startswith(var.kms_key_alias, "alias/") ? var.kms_key_alias : "alias/${var.kms_key_alias}")
 
-  type_index_name = "byTypeAndTime"
+  # Every key attribute of the table and its indexes, declared once (DynamoDB rejects unused or repeated ones).
+  key_attributes = concat(
+    [var.hash_key],
+    var.range_key == null ? [] : [var.range_key],
+    flatten([for index in values(var.global_secondary_indexes) : concat([index.hash_key], index.range_key == null ? [] : [index.range_key])]),
+  )
+  attributes = { for attribute in local.key_attributes : attribute.name => attribute.type... }
+
+  # Each index's auto scaling settings: its own where set, else the table's.
+  index_autoscaling = {
+    for name, index in var.global_secondary_indexes : name => {
+      min_capacity       = coalesce(index.autoscaling.min_capacity, var.autoscaling.min_capacity)
+      max_capacity       = coalesce(index.autoscaling.max_capacity, var.autoscaling.max_capacity)
+      target_utilization = coalesce(index.autoscaling.target_utilization, var.autoscaling.target_utilization)
+      policy_name_prefix = coalesce(index.autoscaling.policy_name_prefix, "${var.name}-${name}")
+    }
+  }
+
+  # An index is created at min_capacity; on later plans Terraform asks for the capacity it has now, so that it
+  # never undoes what auto scaling did. (ignore_changes cannot reach into the index blocks, and the provider's
+  # separate index resource exists only from 6.28 on; this works with both majors.)
+  current_index_capacity = {
+    for index in try(data.aws_dynamodb_table.current[0].global_secondary_index, []) :
+    index.name => { read = index.read_capacity, write = index.write_capacity }
+  }
 }
 
 data "aws_caller_identity" "current" {}
@@ -18,6 +43,17 @@ data "aws_partition" "current" {}
 # deprecated there.
 data "aws_service" "dynamodb" {
   service_id = "dynamodb"
+}
+
+# Read only for a provisioned table with indexes, and only once the table exists.
+data "aws_dynamodb_tables" "existing" {
+  count = local.provisioned && length(var.global_secondary_indexes) > 0 ? 1 : 0
+}
+
+data "aws_dynamodb_table" "current" {
+  count = try(contains(data.aws_dynamodb_tables.existing[0].names, var.name), false) ? 1 : 0
+
+  name = var.name
 }
 
 data "aws_iam_policy_document" "key" {
@@ -39,7 +75,7 @@ data "aws_iam_policy_document" "key" {
   }
 
   # Any principal of this account may use the key, but only through DynamoDB in this region: whoever IAM lets read
-  # or write the tables can decrypt them, and no one can use the key directly (encrypt, decrypt outside DynamoDB).
+  # or write the table can decrypt it, and no one can use the key directly (encrypt, decrypt outside DynamoDB).
   statement {
     sid       = "UseThroughDynamoDB"
     actions   = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:CreateGrant", "kms:DescribeKey"]
@@ -67,7 +103,7 @@ data "aws_iam_policy_document" "key" {
 resource "aws_kms_key" "this" {
   count = var.create_kms_key ? 1 : 0
 
-  description             = "Encrypts the ${var.name_prefix} DynamoDB tables"
+  description             = "DynamoDB server-side encryption (${local.kms_key_alias})"
   policy                  = data.aws_iam_policy_document.key[0].json
   enable_key_rotation     = true
   deletion_window_in_days = var.kms_deletion_window_in_days
@@ -77,47 +113,53 @@ resource "aws_kms_key" "this" {
 resource "aws_kms_alias" "this" {
   count = var.create_kms_key ? 1 : 0
 
-  name          = "alias/${var.name_prefix}-dynamodb"
+  name          = local.kms_key_alias
   target_key_id = aws_kms_key.this[0].key_id
 }
 
-resource "aws_dynamodb_table" "workouts" {
-  #checkov:skip=CKV2_AWS_16:Provisioned tables get read and write auto scaling for the table and each index (autoscaling.tf; tests/terraform/test_apply.py checks the targets and policies); on-demand needs none. In a plan checkov cannot join the targets to the table.
-  #checkov:skip=CKV_AWS_119:Encrypted with a customer-managed key (this module's or kms_key_arn). In a plan the new key's ARN is unknown until it exists, which this check reads as no key; the source scan and tests/contract check the key.
-  name           = "${var.name_prefix}-workouts"
+resource "aws_dynamodb_table" "this" {
+  #checkov:skip=CKV2_AWS_16:A provisioned table gets read and write auto scaling for itself and each index (autoscaling.tf; tests check the targets and policies); on-demand needs none. In a plan checkov cannot join the targets to the table.
+  #checkov:skip=CKV_AWS_119:Encrypted with a customer-managed key (this module's or kms_key_arn). In a plan the new key's ARN is unknown until it exists, which this check reads as no key; the source scan and the tests check the key.
+  name           = var.name
   billing_mode   = var.billing_mode
-  read_capacity  = local.capacity
-  write_capacity = local.capacity
-  hash_key       = "userId"
-  # "<UTC time>#<workoutId>": unique even when one user logs two workouts at the same instant.
-  range_key = "workoutTimestamp"
+  read_capacity  = local.provisioned ? var.autoscaling.min_capacity : null
+  write_capacity = local.provisioned ? var.autoscaling.min_capacity : null
+  hash_key       = var.hash_key.name
+  range_key      = try(var.range_key.name, null)
 
-  attribute {
-    name = "userId"
-    type = "S"
+  dynamic "attribute" {
+    for_each = local.attributes
+
+    content {
+      name = attribute.key
+      type = attribute.value[0]
+    }
   }
 
-  attribute {
-    name = "workoutTimestamp"
-    type = "S"
+  dynamic "global_secondary_index" {
+    for_each = var.global_secondary_indexes
+
+    content {
+      name               = global_secondary_index.key
+      hash_key           = global_secondary_index.value.hash_key.name
+      range_key          = try(global_secondary_index.value.range_key.name, null)
+      projection_type    = global_secondary_index.value.projection_type
+      non_key_attributes = global_secondary_index.value.non_key_attributes
+      read_capacity      = local.provisioned ? try(local.current_index_capacity[global_secondary_index.key].read, local.index_autoscaling[global_secondary_index.key].min_capacity) : null
+      write_capacity     = local.provisioned ? try(local.current_index_capacity[global_secondary_index.key].write, local.index_autoscaling[global_secondary_index.key].min_capacity) : null
+    }
   }
 
-  # "<workoutType>#<shard>": a popular type is spread over type_index_shards partitions.
-  attribute {
-    name = "workoutTypeShard"
-    type = "S"
+  dynamic "ttl" {
+    for_each = var.ttl_attribute_name == null ? [] : [var.ttl_attribute_name]
+
+    content {
+      attribute_name = ttl.value
+      enabled        = true
+    }
   }
 
-  global_secondary_index {
-    name            = local.type_index_name
-    hash_key        = "workoutTypeShard"
-    range_key       = "workoutTimestamp"
-    projection_type = "ALL"
-    read_capacity   = local.capacity
-    write_capacity  = local.capacity
-  }
-
-  stream_enabled   = true
+  stream_enabled   = var.stream_view_type != null
   stream_view_type = var.stream_view_type
 
   server_side_encryption {
@@ -133,75 +175,12 @@ resource "aws_dynamodb_table" "workouts" {
   tags                        = var.tags
 
   lifecycle {
-    # Auto scaling owns the capacity once the table exists.
+    # Auto scaling owns the table's capacity once the table exists (each index's: see current_index_capacity).
     ignore_changes = [read_capacity, write_capacity]
-  }
-}
 
-resource "aws_dynamodb_table" "user_stats" {
-  #checkov:skip=CKV2_AWS_16:Provisioned tables get read and write auto scaling for the table and each index (autoscaling.tf; tests/terraform/test_apply.py checks the targets and policies); on-demand needs none. In a plan checkov cannot join the targets to the table.
-  #checkov:skip=CKV_AWS_119:Encrypted with a customer-managed key (this module's or kms_key_arn). In a plan the new key's ARN is unknown until it exists, which this check reads as no key; the source scan and tests/contract check the key.
-  name           = "${var.name_prefix}-user-stats"
-  billing_mode   = var.billing_mode
-  read_capacity  = local.capacity
-  write_capacity = local.capacity
-  hash_key       = "userId"
-
-  attribute {
-    name = "userId"
-    type = "S"
-  }
-
-  server_side_encryption {
-    enabled     = true
-    kms_key_arn = local.kms_key_arn
-  }
-
-  point_in_time_recovery {
-    enabled = var.point_in_time_recovery
-  }
-
-  deletion_protection_enabled = var.deletion_protection
-  tags                        = var.tags
-
-  lifecycle {
-    ignore_changes = [read_capacity, write_capacity]
-  }
-}
-
-resource "aws_dynamodb_table" "idempotency" {
-  #checkov:skip=CKV2_AWS_16:Provisioned tables get read and write auto scaling for the table and each index (autoscaling.tf; tests/terraform/test_apply.py checks the targets and policies); on-demand needs none. In a plan checkov cannot join the targets to the table.
-  #checkov:skip=CKV_AWS_119:Encrypted with a customer-managed key (this module's or kms_key_arn). In a plan the new key's ARN is unknown until it exists, which this check reads as no key; the source scan and tests/contract check the key.
-  name           = "${var.name_prefix}-idempotency"
-  billing_mode   = var.billing_mode
-  read_capacity  = local.capacity
-  write_capacity = local.capacity
-  # Attribute names fixed by Powertools' DynamoDBPersistenceLayer defaults.
-  hash_key = "id"
-
-  attribute {
-    name = "id"
-    type = "S"
-  }
-
-  ttl {
-    attribute_name = "expiration"
-    enabled        = true
-  }
-
-  server_side_encryption {
-    enabled     = true
-    kms_key_arn = local.kms_key_arn
-  }
-
-  point_in_time_recovery {
-    enabled = var.point_in_time_recovery
-  }
-
-  deletion_protection_enabled = var.deletion_protection
-  tags                        = var.tags
-
-  lifecycle {
-    ignore_changes = [read_capacity, write_capacity]
+    precondition {
+      condition     = alltrue([for name, types in local.attributes : length(distinct(types)) == 1])
+      error_message = "A key attribute is declared with two types: ${join(", ", [for name, types in local.attributes : "${name} (${join("/", distinct(types))})" if length(distinct(types)) > 1])}."
+    }
   }
 }

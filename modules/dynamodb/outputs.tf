@@ -1,59 +1,34 @@
-output "workouts_table_name" {
-  description = "Name of the workouts table (WORKOUTS_TABLE_NAME)."
-  value       = aws_dynamodb_table.workouts.name
+output "name" {
+  description = "Name of the table."
+  value       = aws_dynamodb_table.this.name
 }
 
-output "workouts_table_arn" {
-  description = "ARN of the workouts table."
-  value       = aws_dynamodb_table.workouts.arn
+output "arn" {
+  description = "ARN of the table."
+  value       = aws_dynamodb_table.this.arn
 }
 
-output "workouts_stream_arn" {
-  description = "ARN of the workouts table's stream, for future consumers."
-  value       = aws_dynamodb_table.workouts.stream_arn
+output "stream_arn" {
+  description = "ARN of the table's stream (null without stream_view_type)."
+  value       = aws_dynamodb_table.this.stream_enabled ? aws_dynamodb_table.this.stream_arn : null
 }
 
-output "type_index_name" {
-  description = "Name of the GSI by sharded workout type and timestamp."
-  value       = local.type_index_name
+output "global_secondary_index_names" {
+  description = "Names of the table's global secondary indexes."
+  value       = sort(keys(var.global_secondary_indexes))
 }
 
-output "type_index_arn" {
-  description = "ARN of the GSI by sharded workout type and timestamp."
-  value       = "${aws_dynamodb_table.workouts.arn}/index/${local.type_index_name}"
-}
-
-output "type_index_shards" {
-  description = "Shard count of the type index's partition key (WORKOUT_TYPE_SHARDS)."
-  value       = var.type_index_shards
-}
-
-output "user_stats_table_name" {
-  description = "Name of the per-user aggregates table (STATS_TABLE_NAME)."
-  value       = aws_dynamodb_table.user_stats.name
-}
-
-output "user_stats_table_arn" {
-  description = "ARN of the per-user aggregates table."
-  value       = aws_dynamodb_table.user_stats.arn
-}
-
-output "idempotency_table_name" {
-  description = "Name of the idempotency records table (IDEMPOTENCY_TABLE_NAME)."
-  value       = aws_dynamodb_table.idempotency.name
-}
-
-output "idempotency_table_arn" {
-  description = "ARN of the idempotency records table."
-  value       = aws_dynamodb_table.idempotency.arn
-}
-
-output "table_names" {
-  description = "Every table's name, for alarms and dashboards."
-  value       = [aws_dynamodb_table.workouts.name, aws_dynamodb_table.user_stats.name, aws_dynamodb_table.idempotency.name]
+output "global_secondary_index_arns" {
+  description = "ARN of each global secondary index, by name (for IAM statements that query one index)."
+  value       = { for name in keys(var.global_secondary_indexes) : name => "${aws_dynamodb_table.this.arn}/index/${name}" }
 }
 
 output "kms_key_arn" {
-  description = "ARN of the KMS key that encrypts the tables (created or passed in)."
+  description = "ARN of the KMS key that encrypts the table (created or passed in); pass it to other calls to share the key."
   value       = local.kms_key_arn
+}
+
+output "autoscaling_policy_arns" {
+  description = "ARN of each target-tracking policy, by target (\"table-read\", \"index/<name>-write\", ...); empty on demand."
+  value       = { for key, policy in aws_appautoscaling_policy.this : key => policy.arn }
 }

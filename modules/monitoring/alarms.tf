@@ -3,17 +3,17 @@ locals {
   # A table's throttle events, and each of its indexes' (DynamoDB reports those under TableName and
   # GlobalSecondaryIndexName only, never under TableName alone).
   throttle_series = {
-    for table in var.dynamodb_table_names : table => concat(
+    for key, table in var.dynamodb_tables : key => concat(
       [
-        { id = "reads", metric = "ReadThrottleEvents", dimensions = tomap({ TableName = table }) },
-        { id = "writes", metric = "WriteThrottleEvents", dimensions = tomap({ TableName = table }) },
+        { id = "reads", metric = "ReadThrottleEvents", dimensions = tomap({ TableName = table.name }) },
+        { id = "writes", metric = "WriteThrottleEvents", dimensions = tomap({ TableName = table.name }) },
       ],
       flatten([
-        for i, index in lookup(var.dynamodb_global_secondary_indexes, table, []) : [
+        for i, index in table.global_secondary_indexes : [
           for kind in ["Read", "Write"] : {
             id         = "index${i}_${lower(kind)}s"
             metric     = "${kind}ThrottleEvents"
-            dimensions = tomap({ TableName = table, GlobalSecondaryIndexName = index })
+            dimensions = tomap({ TableName = table.name, GlobalSecondaryIndexName = index })
           }
         ]
       ]),
@@ -70,10 +70,11 @@ resource "aws_cloudwatch_metric_alarm" "lambda" {
 }
 
 resource "aws_cloudwatch_metric_alarm" "dynamodb_throttled" {
-  for_each = toset(var.dynamodb_table_names)
+  # Keyed by the caller's static labels (a table name may be known only after apply); named after the table.
+  for_each = var.dynamodb_tables
 
-  alarm_name          = "${var.name_prefix}-${each.key}-throttled"
-  alarm_description   = "More than ${var.thresholds.dynamodb_throttled} throttled requests in 5 minutes on ${each.key}."
+  alarm_name          = "${var.name_prefix}-${each.value.name}-throttled"
+  alarm_description   = "More than ${var.thresholds.dynamodb_throttled} throttled requests in 5 minutes on ${each.value.name}."
   comparison_operator = "GreaterThanThreshold"
   evaluation_periods  = 1
   threshold           = var.thresholds.dynamodb_throttled

@@ -37,7 +37,7 @@ locals {
         properties = {
           title = "DynamoDB consumed capacity and throttles", region = local.region, stat = "Sum", period = 300
           metrics = [
-            for pair in setproduct(var.dynamodb_table_names, local.dynamodb_dashboard_metrics) :
+            for pair in setproduct(sort([for table in values(var.dynamodb_tables) : table.name]), local.dynamodb_dashboard_metrics) :
             ["AWS/DynamoDB", pair[1], "TableName", pair[0]]
           ]
         }

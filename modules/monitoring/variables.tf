@@ -45,19 +45,17 @@ variable "lambda_functions" {
   default = {}
 }
 
-variable "dynamodb_table_names" {
-  description = "Tables whose throttled requests raise an alarm."
-  type        = list(string)
-  default     = []
-}
-
-variable "dynamodb_global_secondary_indexes" {
-  description = "Global secondary index names by table name (a table of dynamodb_table_names). Their throttle events count toward the table's throttle alarm."
-  type        = map(list(string))
-  default     = {}
+variable "dynamodb_tables" {
+  description = "Tables whose throttled requests (on the table and on each listed global secondary index) raise an alarm, keyed by a label you choose. Keys must be known at plan time: use labels such as \"orders\", not names computed by the apply."
+  type = map(object({
+    name                     = string
+    global_secondary_indexes = optional(list(string), [])
+  }))
+  default  = {}
+  nullable = false
 
   validation {
-    condition     = alltrue([for indexes in values(var.dynamodb_global_secondary_indexes) : length(indexes) <= 4])
+    condition     = alltrue([for table in values(var.dynamodb_tables) : length(table.global_secondary_indexes) <= 4])
     error_message = "At most 4 indexes per table: a CloudWatch metric math alarm takes at most 10 metrics (2 per table or index)."
   }
 }

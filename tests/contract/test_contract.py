@@ -172,7 +172,7 @@ def test_both_functions_name_the_same_tables_and_shards(env, emulated):
         f.environment["WORKOUT_TYPE_SHARDS"] for f in functions.values() if "WORKOUT_TYPE_SHARDS" in f.environment
     }
     assert shards, "no function learns the index's shard count"
-    assert shards == {str(deployment.planned["variables"]["type_index_shards"]["value"])}
+    assert shards == {str(deployment.module_input("workout_log", "type_index_shards"))}
 
 
 @pytest.mark.parametrize("env", ENVIRONMENTS)

@@ -114,7 +114,8 @@ resource "aws_kms_key" "mine" {
 
 module "table" {
   source         = "MODULES/dynamodb"
-  name_prefix    = "byok"
+  name           = "byok"
+  hash_key       = { name = "id" }
   create_kms_key = false
   kms_key_arn    = aws_kms_key.mine.arn
 }
@@ -149,54 +150,9 @@ def test_a_key_created_in_the_same_apply_can_be_passed_in(emulated, tmp_path):
 @pytest.mark.parametrize("env", ENVIRONMENTS)
 def test_every_table_is_encrypted_with_the_modules_customer_managed_key(env, emulated):
     deployment = emulated[env].deployment
-    keys = {key["values"]["arn"] for key in deployment.resources("aws_kms_key") if ".dynamodb." in key["address"]}
+    keys = {key["values"]["arn"] for key in deployment.resources("aws_kms_key") if "_table." in key["address"]}
 
     assert len(keys) == 1
     for table in deployment.resources("aws_dynamodb_table"):
         (encryption,) = table["values"]["server_side_encryption"]
         assert encryption["enabled"] and encryption["kms_key_arn"] in keys, table["address"]
-
-
-LONG_NAMED_API = """
-terraform {
-  backend "local" {}
-}
-
-provider "aws" {
-  region = "us-east-1"
-}
-
-module "api" {
-  source                         = "MODULES/api"
-  name                           = "NAME"
-  manage_account_cloudwatch_role = true
-  routes = {
-    "GET /stats/{userId}" = {
-      function_name = "f"
-      invoke_arn    = "INVOKE_ARN"
-    }
-  }
-}
-"""
-
-
-def test_the_account_role_name_fits_iam_whatever_the_api_name(emulated, tmp_path):
-    """The API's name may take 128 characters; an IAM role name at most 64."""
-    from tfconfig import ROOT
-    from workout_local.deploy import override
-    from workout_local.terraform import run
-
-    function = "arn:aws:lambda:us-east-1:123456789012:function:f"
-    invoke_arn = f"arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/{function}/invocations"
-    config = LONG_NAMED_API.replace("MODULES", str(ROOT / "modules")).replace("NAME", "a" * 128)
-    config = config.replace("INVOKE_ARN", invoke_arn)
-    (tmp_path / "main.tf").write_text(config)
-    (tmp_path / "emulator_override.tf").write_text(override(emulated["dev"].emulator.endpoint))
-    for step in (["init", "-input=false", "-no-color"], ["plan", "-input=false", "-no-color", "-out=tfplan"]):
-        result = run(step, cwd=tmp_path, timeout=180, check=False)
-        assert result.returncode == 0, result.stdout + result.stderr
-    plan = json.loads(run(["show", "-json", "tfplan"], cwd=tmp_path, timeout=60).stdout)
-
-    (role,) = [c for c in plan["resource_changes"] if c["address"] == "module.api.aws_iam_role.account[0]"]
-    name = role["change"]["after"]["name"]
-    assert len(name) == 64 and name.endswith("-apigateway-cloudwatch")

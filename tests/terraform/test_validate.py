@@ -13,10 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from tfconfig import ALL_ENVIRONMENTS, MODULE_NAMES, MODULES, ROOT, environment_dir
+from tfconfig import ALL_ENVIRONMENTS, COMPOSITION, ROOT, environment_dir
 from workout_local.terraform import PROVIDER_DOWNLOAD_ERRORS, provider_unavailable_reason, run
 
-ROOTS = [environment_dir(env) for env in ALL_ENVIRONMENTS] + [MODULES / m / "examples" / "basic" for m in MODULE_NAMES]
+# The other module examples are applied, which validates them too (tests/terraform/test_examples.py).
+ROOTS = [environment_dir(env) for env in ALL_ENVIRONMENTS] + [COMPOSITION / "examples" / "basic"]
 
 
 def validate(directory: Path) -> tuple[str, str]:

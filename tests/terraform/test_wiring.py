@@ -8,9 +8,12 @@ from tfconfig import (
     ALL_ENVIRONMENTS as ENVIRONMENTS,
 )
 from tfconfig import (
+    COMPOSITION,
     MODULE_NAMES,
     MODULES,
+    ROOT,
     environment_dir,
+    load_module_calls,
     load_root,
     module_outputs,
     module_source,
@@ -21,13 +24,53 @@ from tfconfig import (
 META_ARGUMENTS = {"source", "version", "providers", "count", "for_each", "depends_on"}
 
 
+CALLERS = {f"environments/{env}": environment_dir(env) for env in ENVIRONMENTS} | {"modules/workout-log": COMPOSITION}
+
+
+def load_callers(name: str):
+    return load_root(CALLERS[name]) if name.startswith("environments/") else load_module_calls(CALLERS[name])
+
+
 @pytest.mark.parametrize("env", ENVIRONMENTS)
-def test_every_module_call_passes_declared_and_required_variables(env: str):
+def test_each_environment_is_one_call_of_the_composition_without_links(env: str):
     config = load_root(environment_dir(env))
 
-    assert set(config["ModuleCalls"]) == {"config", "dynamodb", "process_workout", "workout_stats", "api", "monitoring"}
+    assert {name: module_source(call, environment_dir(env)) for name, call in config["ModuleCalls"].items()} == {
+        "workout_log": "workout-log"
+    }
+    links = [str(p.relative_to(ROOT)) for p in environment_dir(env).iterdir() if p.is_symlink()]
+    assert links == [], "environments hold real files: links break on Windows checkouts and in some tools"
+
+
+def test_the_composition_calls_the_generic_modules():
+    config = load_module_calls(COMPOSITION)
+
+    assert {name: module_source(call, COMPOSITION) for name, call in config["ModuleCalls"].items()} == {
+        "config": "config",
+        "workouts_table": "dynamodb",
+        "user_stats_table": "dynamodb",
+        "idempotency_table": "dynamodb",
+        "process_workout": "lambda",
+        "workout_stats": "lambda",
+        "api": "api",
+        "monitoring": "monitoring",
+    }
+
+
+@pytest.mark.parametrize("module", ["config", "dynamodb"])
+def test_the_generic_modules_know_nothing_of_this_application(module: str):
+    for path in (MODULES / module).glob("*.tf"):
+        text = path.read_text().lower()
+        for word in ("workout", "userid", "stats"):
+            assert word not in text, f"{path.relative_to(ROOT)} names {word!r}"
+
+
+@pytest.mark.parametrize("caller", CALLERS)
+def test_every_module_call_passes_declared_and_required_variables(caller: str):
+    config = load_callers(caller)
+
     for name, call in config["ModuleCalls"].items():
-        module = module_source(call, environment_dir(env))
+        module = module_source(call, CALLERS[caller])
         declared = module_variables(module)
         passed = set(call["Config"]["Attributes"]) - {
             "source",
@@ -37,22 +80,22 @@ def test_every_module_call_passes_declared_and_required_variables(env: str):
             "for_each",
             "depends_on",
         }
-        assert passed - set(declared) == set(), f"{env}: module {name} passes undeclared variables"
+        assert passed - set(declared) == set(), f"{caller}: module {name} passes undeclared variables"
         missing = {v for v, required in declared.items() if required} - passed
-        assert missing == set(), f"{env}: module {name} misses required variables"
+        assert missing == set(), f"{caller}: module {name} misses required variables"
 
 
-@pytest.mark.parametrize("env", ENVIRONMENTS)
-def test_every_module_output_an_environment_uses_exists(env: str):
-    config = load_root(environment_dir(env))
-    sources = {name: module_source(call, environment_dir(env)) for name, call in config["ModuleCalls"].items()}
+@pytest.mark.parametrize("caller", CALLERS)
+def test_every_module_output_a_caller_uses_exists(caller: str):
+    config = load_callers(caller)
+    sources = {name: module_source(call, CALLERS[caller]) for name, call in config["ModuleCalls"].items()}
 
     used = {(ref[1], ref[2]) for ref in traversals(config) if len(ref) >= 3 and ref[0] == "module"}
 
     assert used, "no module output is referenced at all"
     for call, output in sorted(used):
-        assert call in sources, f"{env}: module.{call} is not declared"
-        assert output in module_outputs(sources[call]), f"{env}: module.{call}.{output} does not exist"
+        assert call in sources, f"{caller}: module.{call} is not declared"
+        assert output in module_outputs(sources[call]), f"{caller}: module.{call}.{output} does not exist"
 
 
 @pytest.mark.parametrize("env", ENVIRONMENTS)
@@ -74,6 +117,7 @@ def test_every_module_has_the_standard_files_and_documents_each_variable(module:
     folder = MODULES / module
     for name in ("main.tf", "variables.tf", "outputs.tf", "versions.tf", "README.md", "examples/basic/main.tf"):
         assert (folder / name).is_file(), f"{module} lacks {name}"
+    assert list((folder / "tests").glob("*.tftest.hcl")), f"{module} has no terraform test"
     readme = (folder / "README.md").read_text()
     assert "<!-- BEGIN_TF_DOCS -->" in readme
     for variable in module_variables(module):

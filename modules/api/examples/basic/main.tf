@@ -1,6 +1,10 @@
-# A REST API with one IAM-authorised route to an existing function.
-data "aws_lambda_function" "stats" {
-  function_name = "example-workout-stats"
+# A REST API with one IAM-authorised route to a function (built with `make build` at the repository root).
+module "function" {
+  source = "../../../lambda"
+
+  function_name = "example-api-stats"
+  package_path  = "${path.module}/../../../../dist/workout-log-python3.13-arm64.zip"
+  handler       = "workout_log.handlers.workout_stats.handler"
 }
 
 module "api" {
@@ -9,8 +13,8 @@ module "api" {
   name = "example-workouts"
   routes = {
     "GET /stats/{userId}" = {
-      function_name = data.aws_lambda_function.stats.function_name
-      invoke_arn    = data.aws_lambda_function.stats.invoke_arn
+      function_name = module.function.function_name
+      invoke_arn    = module.function.invoke_arn
     }
   }
 }

@@ -3,7 +3,7 @@ module "function" {
   source = "../.."
 
   function_name = "example-workout-stats"
-  package_path  = "${path.root}/../../../../dist/workout-log-python3.13-arm64.zip"
+  package_path  = "${path.module}/../../../../dist/workout-log-python3.13-arm64.zip"
   handler       = "workout_log.handlers.workout_stats.handler"
   environment_variables = {
     POWERTOOLS_SERVICE_NAME = "workout-log"

@@ -1,9 +1,11 @@
 module "monitoring" {
   source = "../.."
 
-  name_prefix          = "example-workouts"
-  alarm_emails         = ["oncall@example.com"]
-  dynamodb_table_names = ["example-workouts-workouts"]
+  name_prefix  = "example-workouts"
+  alarm_emails = ["oncall@example.com"]
+  dynamodb_tables = {
+    orders = { name = "example-orders", global_secondary_indexes = ["byCustomer"] }
+  }
   lambda_functions = {
     stats = { function_name = "example-workout-stats", timeout_seconds = 10 }
   }

@@ -1,47 +1,44 @@
 variable "environment" {
-  description = "Environment name; namespaces every resource and parameter."
+  description = "Environment name; namespaces every resource (workout-log-<environment>-...) and parameter (/workout-log/<environment>/...)."
   type        = string
 
   validation {
-    condition     = contains(["dev", "staging", "prod"], var.environment)
-    error_message = "environment must be dev, staging or prod."
+    condition     = can(regex("^[a-z][a-z0-9-]{0,19}$", var.environment))
+    error_message = "environment must be 1-20 characters of lower-case letters, digits and '-', starting with a letter (e.g. dev, staging, prod)."
   }
-}
-
-variable "region" {
-  description = "AWS region to deploy to."
-  type        = string
-  default     = "us-east-1"
 }
 
 variable "lambda_runtime" {
   description = "Lambda runtime; the zip must be built for it (make build RUNTIME=...)."
   type        = string
   default     = "python3.13"
+  nullable    = false
 }
 
 variable "lambda_architecture" {
   description = "Lambda architecture; the zip must be built for it (make build ARCH=...)."
   type        = string
   default     = "arm64"
+  nullable    = false
 }
 
 variable "lambda_package_path" {
-  description = "Zip to deploy. Null uses dist/workout-log-<runtime>-<architecture>.zip from `make build`."
+  description = "The workout_log zip built for lambda_runtime and lambda_architecture (`make build` writes dist/workout-log-<runtime>-<architecture>.zip)."
   type        = string
-  default     = null
 }
 
 variable "lambda_memory_size" {
   description = "Memory of both functions, in MB."
   type        = number
   default     = 256
+  nullable    = false
 }
 
 variable "lambda_timeout" {
   description = "Timeout of both functions, in seconds."
   type        = number
   default     = 10
+  nullable    = false
 }
 
 variable "reserved_concurrency" {
@@ -50,19 +47,22 @@ variable "reserved_concurrency" {
     process_workout = optional(number, -1)
     workout_stats   = optional(number, -1)
   })
-  default = {}
+  default  = {}
+  nullable = false
 }
 
 variable "log_retention_days" {
   description = "Retention of the Lambda and API access logs, in days."
   type        = number
   default     = 30
+  nullable    = false
 }
 
 variable "log_level" {
   description = "Log level of both functions (POWERTOOLS_LOG_LEVEL)."
   type        = string
   default     = "INFO"
+  nullable    = false
 
   validation {
     condition     = contains(["DEBUG", "INFO", "WARNING", "ERROR"], var.log_level)
@@ -74,12 +74,14 @@ variable "parameters_max_age" {
   description = "Seconds the functions cache SSM parameters (POWERTOOLS_PARAMETERS_MAX_AGE)."
   type        = number
   default     = 300
+  nullable    = false
 }
 
 variable "user_binding" {
   description = "How userId is bound to the caller (USER_BINDING): none (trusted service callers act for any user) or cognito (the caller's Cognito identity must equal userId)."
   type        = string
   default     = "none"
+  nullable    = false
 
   validation {
     condition     = contains(["none", "cognito"], var.user_binding)
@@ -91,6 +93,7 @@ variable "billing_mode" {
   description = "DynamoDB billing mode: PAY_PER_REQUEST or PROVISIONED (auto scaled)."
   type        = string
   default     = "PAY_PER_REQUEST"
+  nullable    = false
 }
 
 variable "autoscaling" {
@@ -100,31 +103,56 @@ variable "autoscaling" {
     max_capacity       = optional(number, 50)
     target_utilization = optional(number, 70)
   })
-  default = {}
+  default  = {}
+  nullable = false
 }
 
 variable "type_index_shards" {
-  description = "Shards of the workout type index's partition key."
+  description = "How many shards the type index's partition key (\"<workoutType>#<shard>\") is spread over; the functions read it as WORKOUT_TYPE_SHARDS. Each shard of one type takes up to 1,000 writes a second."
   type        = number
   default     = 10
+  nullable    = false
+
+  validation {
+    condition     = var.type_index_shards >= 1 && var.type_index_shards <= 100 && floor(var.type_index_shards) == var.type_index_shards
+    error_message = "type_index_shards must be a whole number from 1 to 100."
+  }
 }
 
 variable "deletion_protection" {
   description = "Deletion protection of the DynamoDB tables."
   type        = bool
   default     = true
+  nullable    = false
 }
 
 variable "max_workout_duration_minutes" {
-  description = "Longest workout accepted, in minutes (SSM)."
+  description = "Longest workout, in minutes, that POST /workouts accepts (SSM parameter <prefix>/max-workout-duration-minutes)."
   type        = number
   default     = 240
+  nullable    = false
+
+  validation {
+    condition     = var.max_workout_duration_minutes > 0 && var.max_workout_duration_minutes <= 1440
+    error_message = "max_workout_duration_minutes must be more than 0 and at most 1440 (one day)."
+  }
 }
 
 variable "workout_types" {
-  description = "Workout types accepted (SSM)."
+  description = "Workout types that POST /workouts accepts (SSM parameter <prefix>/workout-types)."
   type        = list(string)
   default     = ["running", "cycling", "swimming", "walking", "rowing", "strength", "yoga", "hiit"]
+  nullable    = false
+
+  validation {
+    condition     = length(var.workout_types) > 0 && alltrue([for t in var.workout_types : can(regex("^[a-z0-9_-]{1,64}$", t))])
+    error_message = "workout_types must be a non-empty list of 1-64 character names of lower-case letters, digits, '_' and '-'."
+  }
+
+  validation {
+    condition     = length(distinct(var.workout_types)) == length(var.workout_types)
+    error_message = "workout_types must not repeat a type."
+  }
 }
 
 variable "api_throttling" {
@@ -133,17 +161,20 @@ variable "api_throttling" {
     rate_limit  = optional(number, 50)
     burst_limit = optional(number, 100)
   })
-  default = {}
+  default  = {}
+  nullable = false
 }
 
 variable "manage_api_gateway_account" {
   description = "Manage the account-level API Gateway CloudWatch role (once per account and region)."
   type        = bool
   default     = false
+  nullable    = false
 }
 
 variable "alarm_emails" {
   description = "E-mail addresses notified by every alarm."
   type        = list(string)
   default     = []
+  nullable    = false
 }

@@ -13,9 +13,19 @@ output "api_execution_arn" {
   value       = module.api.execution_arn
 }
 
+output "table_names" {
+  description = "Name of each table: workouts, user_stats, idempotency."
+  value       = { for key, table in local.tables : key => table.name }
+}
+
 output "workouts_table_name" {
   description = "Name of the workouts table."
-  value       = module.dynamodb.workouts_table_name
+  value       = module.workouts_table.name
+}
+
+output "workouts_stream_arn" {
+  description = "ARN of the workouts table's stream (new and old images), for consumers of the workout log."
+  value       = module.workouts_table.stream_arn
 }
 
 output "process_workout_function_arn" {

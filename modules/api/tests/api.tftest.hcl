@@ -1,0 +1,160 @@
+# Plan-level checks of the REST API module with a mocked provider; `make test` runs them.
+
+mock_provider "aws" {
+  mock_data "aws_partition" {
+    defaults = { partition = "aws" }
+  }
+
+  mock_data "aws_iam_policy_document" {
+    defaults = { json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}" }
+  }
+}
+
+variables {
+  name = "orders"
+  routes = {
+    "POST /orders"             = { function_name = "orders-create", invoke_arn = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:orders-create/invocations" }
+    "GET /orders/{orderId}"    = { function_name = "orders-read", invoke_arn = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:orders-read/invocations" }
+    "DELETE /orders/{orderId}" = { function_name = "orders-read", invoke_arn = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:orders-read/invocations" }
+  }
+}
+
+run "every_method_requires_aws_iam" {
+  command = plan
+
+  assert {
+    condition = alltrue(flatten([
+      for path, methods in jsondecode(aws_api_gateway_rest_api.this.body).paths : [
+        for method, operation in methods : operation.security == [{ sigv4 = [] }]
+      ]
+    ]))
+    error_message = "Every method must require the sigv4 (AWS_IAM) security scheme."
+  }
+
+  assert {
+    condition     = jsondecode(aws_api_gateway_rest_api.this.body).components.securitySchemes.sigv4["x-amazon-apigateway-authtype"] == "awsSigv4"
+    error_message = "The sigv4 scheme must be API Gateway's AWS_IAM (awsSigv4)."
+  }
+
+  assert {
+    condition     = length(flatten([for path, methods in jsondecode(aws_api_gateway_rest_api.this.body).paths : keys(methods)])) == 3
+    error_message = "Every route must be a method of the document."
+  }
+
+  assert {
+    condition = alltrue(flatten([
+      for path, methods in jsondecode(aws_api_gateway_rest_api.this.body).paths : [
+        for method, operation in methods : operation["x-amazon-apigateway-integration"].type == "aws_proxy"
+      ]
+    ]))
+    error_message = "Every route must be a Lambda proxy integration."
+  }
+}
+
+run "stage_logs_traces_and_throttles" {
+  command = plan
+
+  assert {
+    condition     = aws_api_gateway_stage.this.xray_tracing_enabled && length(aws_api_gateway_stage.this.access_log_settings) == 1
+    error_message = "The stage must trace and write access logs."
+  }
+
+  assert {
+    condition     = aws_api_gateway_method_settings.this.settings[0].throttling_rate_limit == 50 && aws_api_gateway_method_settings.this.settings[0].throttling_burst_limit == 100
+    error_message = "The stage is throttled at 50 requests a second, bursts of 100, by default."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_log_group.access.retention_in_days == 30
+    error_message = "Access logs are kept 30 days by default."
+  }
+
+  assert {
+    condition     = length(aws_api_gateway_account.this) == 0 && length(aws_iam_role.account) == 0
+    error_message = "The account-level setting is managed only on request."
+  }
+}
+
+run "invoke_permissions_name_method_and_path" {
+  command = plan
+
+  assert {
+    condition     = length(aws_lambda_permission.this) == 3 && alltrue([for p in aws_lambda_permission.this : p.principal == "apigateway.amazonaws.com"])
+    error_message = "Each route needs its own invoke permission for API Gateway."
+  }
+}
+
+run "the_account_role_name_fits_iam_whatever_the_api_name" {
+  command = plan
+
+  variables {
+    name                           = format("%0128d", 0) # the longest name the API accepts
+    manage_account_cloudwatch_role = true
+  }
+
+  assert {
+    condition     = length(aws_iam_role.account[0].name) == 64 && endswith(aws_iam_role.account[0].name, "-apigateway-cloudwatch")
+    error_message = "The account role's name must fit IAM's 64 characters."
+  }
+}
+
+run "rejects_a_bad_name" {
+  command = plan
+
+  variables {
+    name = "has spaces"
+  }
+
+  expect_failures = [var.name]
+}
+
+run "rejects_a_route_key_without_method_and_path" {
+  command = plan
+
+  variables {
+    routes = { "/orders" = { function_name = "f", invoke_arn = "arn:aws:apigateway:us-east-1:lambda:path/f" } }
+  }
+
+  expect_failures = [var.routes]
+}
+
+run "rejects_a_bad_stage_name" {
+  command = plan
+
+  variables {
+    stage_name = "v1-beta"
+  }
+
+  expect_failures = [var.stage_name]
+}
+
+run "rejects_non_positive_throttling" {
+  command = plan
+
+  variables {
+    throttling_rate_limit  = 0
+    throttling_burst_limit = -1
+  }
+
+  expect_failures = [var.throttling_rate_limit, var.throttling_burst_limit]
+}
+
+run "rejects_an_unknown_logging_level" {
+  command = plan
+
+  variables {
+    logging_level = "DEBUG"
+  }
+
+  expect_failures = [var.logging_level]
+}
+
+run "rejects_a_retention_cloudwatch_does_not_offer" {
+  command = plan
+
+  variables {
+    log_retention_days = 31
+  }
+
+  expect_failures = [var.log_retention_days]
+}

@@ -1,0 +1,156 @@
+# Checks of the function module with a mocked provider (applied to the mock: nothing leaves this machine);
+# `make test` runs them. tests/fixtures/handler.zip is a two-line handler, enough for the module to hash.
+
+mock_provider "aws" {
+  mock_resource "aws_cloudwatch_log_group" {
+    defaults = { arn = "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/orders-create" }
+  }
+
+  mock_resource "aws_iam_role" {
+    defaults = { arn = "arn:aws:iam::123456789012:role/orders-create-role" }
+  }
+
+  mock_data "aws_iam_policy_document" {
+    defaults = { json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}" }
+  }
+}
+
+variables {
+  function_name = "orders-create"
+  package_path  = "tests/fixtures/handler.zip"
+  handler       = "handler.handler"
+  policy_statements = [
+    { sid = "StoreOrders", actions = ["dynamodb:PutItem"], resources = ["arn:aws:dynamodb:us-east-1:123456789012:table/orders"] },
+    {
+      sid        = "UseKey"
+      actions    = ["kms:Decrypt"]
+      resources  = ["arn:aws:kms:us-east-1:123456789012:key/1"]
+      conditions = [{ test = "StringEquals", variable = "kms:ViaService", values = ["dynamodb.us-east-1.amazonaws.com"] }]
+    },
+  ]
+}
+
+run "the_policy_is_the_statements_passed_plus_logs_and_traces" {
+  assert {
+    condition     = [for s in data.aws_iam_policy_document.this.statement : s.sid] == ["StoreOrders", "UseKey", "WriteOwnLogs", "WriteTraces"]
+    error_message = "The role's policy must hold exactly the statements passed, then logs and traces."
+  }
+
+  assert {
+    condition     = data.aws_iam_policy_document.this.statement[2].resources == toset(["arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/orders-create:*"])
+    error_message = "The function may write to its own log group only."
+  }
+
+  assert {
+    condition     = [for c in data.aws_iam_policy_document.this.statement[1].condition : "${c.test} ${c.variable} ${join(",", c.values)}"] == ["StringEquals kms:ViaService dynamodb.us-east-1.amazonaws.com"]
+    error_message = "A statement's conditions must be kept."
+  }
+
+  assert {
+    condition     = aws_iam_role_policy.this.role == aws_iam_role.this.id
+    error_message = "The policy belongs to the function's own role."
+  }
+}
+
+run "defaults_for_a_python_function" {
+  command = plan
+
+  assert {
+    condition     = aws_lambda_function.this.runtime == "python3.13" && aws_lambda_function.this.architectures == tolist(["arm64"])
+    error_message = "python3.13 on arm64 is the default."
+  }
+
+  assert {
+    condition     = aws_lambda_function.this.tracing_config[0].mode == "Active" && aws_cloudwatch_log_group.this.retention_in_days == 30
+    error_message = "Active tracing and 30 days of logs by default."
+  }
+
+  assert {
+    condition     = aws_lambda_function.this.source_code_hash == filebase64sha256("tests/fixtures/handler.zip")
+    error_message = "The function's hash must be the zip's, so a new build deploys and an unchanged one does not."
+  }
+}
+
+run "rejects_a_long_function_name" {
+  command = plan
+
+  variables {
+    function_name = "a-function-name-that-is-far-too-long-for-its-role-name-suffix"
+  }
+
+  expect_failures = [var.function_name]
+}
+
+run "rejects_a_package_that_is_not_a_zip" {
+  command = plan
+
+  variables {
+    package_path = "tests/lambda.tftest.hcl"
+  }
+
+  expect_failures = [var.package_path]
+}
+
+run "rejects_a_handler_that_is_not_module_dot_function" {
+  command = plan
+
+  variables {
+    handler = "handler"
+  }
+
+  expect_failures = [var.handler]
+}
+
+run "rejects_an_unsupported_runtime_and_architecture" {
+  command = plan
+
+  variables {
+    runtime      = "python3.10"
+    architecture = "arm"
+  }
+
+  expect_failures = [var.runtime, var.architecture]
+}
+
+run "rejects_impossible_memory_timeout_and_concurrency" {
+  command = plan
+
+  variables {
+    memory_size                    = 64
+    timeout                        = 901
+    reserved_concurrent_executions = -2
+  }
+
+  expect_failures = [var.memory_size, var.timeout, var.reserved_concurrent_executions]
+}
+
+run "rejects_a_bad_sid" {
+  command = plan
+
+  variables {
+    policy_statements = [{ sid = "not-alphanumeric", actions = ["s3:GetObject"], resources = ["arn:aws:s3:::b/*"] }]
+  }
+
+  expect_failures = [var.policy_statements]
+}
+
+run "rejects_a_wildcard_resource" {
+  command = plan
+
+  variables {
+    policy_statements = [{ sid = "Everything", actions = ["dynamodb:Scan"], resources = ["*"] }]
+  }
+
+  expect_failures = [var.policy_statements]
+}
+
+run "rejects_a_retention_cloudwatch_does_not_offer_and_a_bad_tracing_mode" {
+  command = plan
+
+  variables {
+    log_retention_days = 10
+    tracing_mode       = "On"
+  }
+
+  expect_failures = [var.log_retention_days, var.tracing_mode]
+}
