@@ -18,7 +18,7 @@ ZIP := dist/workout-log-$(RUNTIME)-$(ARCH).zip
 # filesystem mirror where one exists, else from the registry through a plugin cache (local/workout_local/terraform.py).
 TERRAFORM := PYTHONPATH=local $(BIN)/python -m workout_local.terraform
 
-.PHONY: help install build lock test lint fmt pytest unit contract e2e reliability tf run load bench plan apply mutation openapi checkov clean terraform
+.PHONY: help install build lock test lint typecheck fmt pytest unit contract e2e reliability tf run load bench plan apply mutation openapi checkov clean terraform
 
 help: ## List the targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -47,6 +47,9 @@ lint: $(VENV)/.installed ## ruff lint and format check, terraform fmt -check
 	$(BIN)/ruff format --check .
 	$(TERRAFORM) fmt -check -recursive -diff modules environments
 
+typecheck: $(VENV)/.installed ## mypy --strict on the Lambda package (lambda/src; settings in lambda/pyproject.toml)
+	cd lambda && ../$(BIN)/mypy src
+
 fmt: $(VENV)/.installed ## Format Python (ruff) and Terraform (terraform fmt)
 	$(BIN)/ruff check --fix-only --quiet .
 	$(BIN)/ruff format .
@@ -74,7 +77,7 @@ reliability: $(VENV)/.installed ## One tier: bad and hostile input, concurrency,
 terraform: $(VENV)/.installed ## One tier: validate, apply on the emulator, rendered artefacts, checkov on plans (tests/terraform)
 	$(BIN)/python -m pytest tests/terraform
 
-test: install lint pytest checkov ## Every gate: ruff, every pytest suite, terraform fmt -check, validate and apply, checkov
+test: install lint typecheck pytest checkov ## Every gate: ruff, mypy --strict, every pytest suite, terraform fmt -check, validate and apply, checkov
 
 run: build ## terraform apply of environments/$(ENV) onto an embedded AWS emulator, then serve its API on :$(PORT)
 	PYTHONPATH=local $(BIN)/python -m workout_local.server --port $(PORT) --environment $(ENV) --package $(ZIP)

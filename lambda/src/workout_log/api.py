@@ -8,11 +8,18 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.event_handler.openapi.types import (
+        OpenAPIResponse,
+        OpenAPIResponseContentModel,
+        OpenAPIResponseContentSchema,
+    )
 
 from workout_log.models.errors import ApiError, ConfigurationError, FieldProblem
 from workout_log.observability import logger
@@ -33,12 +40,14 @@ THROTTLING_CODES = {
 _RETRYABLE_CANCELLATION_REASONS = {"ThrottlingError", "TransactionConflict", "ProvisionedThroughputExceeded"}
 
 
-def error_responses(descriptions: dict[int, str]) -> dict[int, dict[str, Any]]:
+def error_responses(descriptions: dict[int, str]) -> dict[int, OpenAPIResponse]:
     """OpenAPI entries for error statuses, all in the shared error shape."""
     from workout_log.models.workout import ErrorResponse
 
-    schema = {"application/json": {"schema": ErrorResponse.model_json_schema()}}
-    return {status: {"description": text, "content": schema} for status, text in descriptions.items()}
+    content: dict[str, OpenAPIResponseContentSchema | OpenAPIResponseContentModel] = {
+        "application/json": {"schema": ErrorResponse.model_json_schema()}
+    }
+    return {status: {"description": text, "content": content} for status, text in descriptions.items()}
 
 
 def error_body(error: ApiError, request_id: str | None) -> dict[str, Any]:
@@ -58,7 +67,7 @@ def _request_id(event: dict[str, Any]) -> str | None:
     return request_id if isinstance(request_id, str) else None
 
 
-def _error_response(error: ApiError, request_id: str | None) -> Response:
+def _error_response(error: ApiError, request_id: str | None) -> Response[str]:
     return Response(
         status_code=error.status,
         content_type="application/json",
@@ -109,18 +118,18 @@ def build_app(router: Router) -> APIGatewayRestResolver:
         return _request_id(app.current_event.raw_event)
 
     @app.exception_handler(RequestValidationError)
-    def on_validation_error(exc: RequestValidationError) -> Response:
+    def on_validation_error(exc: RequestValidationError) -> Response[str]:
         error = ApiError(400, "validation_error", "The request is invalid.", _validation_problems(exc))
         return _error_response(error, request_id())
 
     @app.exception_handler(ApiError)
-    def on_api_error(exc: ApiError) -> Response:
+    def on_api_error(exc: ApiError) -> Response[str]:
         if exc.status >= 500:
             logger.warning("request failed", extra={"status": exc.status, "code": exc.code})
         return _error_response(exc, request_id())
 
     @app.exception_handler(Exception)
-    def on_unexpected(exc: Exception) -> Response:
+    def on_unexpected(exc: Exception) -> Response[str]:
         if _is_throttling(exc):
             logger.warning("DynamoDB throttled after retries", extra={"error": str(exc)})
             error = ApiError(
@@ -133,7 +142,7 @@ def build_app(router: Router) -> APIGatewayRestResolver:
         return _error_response(error, request_id())
 
     @app.not_found
-    def on_not_found(_: Exception) -> Response:
+    def on_not_found(_: Exception) -> Response[str]:
         path, method = app.current_event.path, app.current_event.http_method
         for pattern, methods in _ROUTE_PATTERNS:
             if pattern.fullmatch(path) and method not in methods:

@@ -17,7 +17,7 @@ import base64
 import binascii
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import quote
 
@@ -69,7 +69,7 @@ def _lists_map(value: Any) -> bool:
 
 
 # The members of a REST proxy event the function reads, and what each must be when present (null is allowed).
-_MEMBER_SHAPES = {
+_MEMBER_SHAPES: dict[str, tuple[Callable[[Any], bool], str]] = {
     "resource": (lambda v: isinstance(v, str), "a string"),
     "headers": (_strings_map, "an object of strings"),
     "multiValueHeaders": (_lists_map, "an object of string lists"),

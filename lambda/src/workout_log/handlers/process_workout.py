@@ -46,7 +46,7 @@ def post_workout(
         str | None,
         Header(alias="Idempotency-Key", description="Makes retries safe: same key and body, same answer, one record."),
     ] = None,
-) -> Response[Workout]:
+) -> Response[dict[str, Any]]:
     from workout_log.aws import dynamodb_client
     from workout_log.dal.dynamodb import DynamoDBWorkoutStore
     from workout_log.logic.config import load_config
@@ -54,7 +54,7 @@ def post_workout(
 
     settings = process_settings()
     metrics.namespace, metrics.service = settings.metrics_namespace, settings.service_name
-    ensure_may_act_for(workout.userId, router.current_event.request_context.raw_event, settings.user_binding)
+    ensure_may_act_for(workout.userId, router.current_event.raw_event["requestContext"], settings.user_binding)
     if idempotency_key is not None and not IDEMPOTENCY_KEY.match(idempotency_key):
         raise invalid("Idempotency-Key", "must be 1-128 characters of letters, digits and _ . : -")
     config = load_config(settings.config_parameter_prefix, settings.parameters_max_age)

@@ -38,13 +38,13 @@ router = Router()
 def get_stats(
     userId: Annotated[str, Path(pattern=USER_ID_PATTERN)],
     recent: Annotated[int, Query(ge=1, le=100, description="How many recent workouts to return.")] = 10,
-) -> UserStats:
+) -> dict[str, Any]:
     from workout_log.aws import dynamodb_client
     from workout_log.dal.dynamodb import DynamoDBWorkoutStore
     from workout_log.logic.stats import user_stats
 
     settings = stats_settings()
-    ensure_may_act_for(userId, router.current_event.request_context.raw_event, settings.user_binding)
+    ensure_may_act_for(userId, router.current_event.raw_event["requestContext"], settings.user_binding)
     store = DynamoDBWorkoutStore(dynamodb_client(), settings.workouts_table_name, settings.stats_table_name)
     return user_stats(userId, recent, store)
 

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from functools import cache
-from typing import Any
+from typing import Any, overload
 
 from workout_log.dal.base import WorkoutRecord, WorkoutStore
 from workout_log.logic.config import WorkoutConfig
@@ -39,6 +39,12 @@ def check_against_config(workout: WorkoutIn, config: WorkoutConfig, now: datetim
         raise ApiError(400, "validation_error", "The request is invalid.", problems)
 
 
+@overload
+def _decimal(value: float) -> Decimal: ...
+@overload
+def _decimal(value: None) -> None: ...
+@overload
+def _decimal(value: float | None) -> Decimal | None: ...
 def _decimal(value: float | None) -> Decimal | None:
     # str() first: Decimal(0.1) would carry binary noise into the stored totals.
     return None if value is None else Decimal(str(value))

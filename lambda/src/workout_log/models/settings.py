@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from functools import cache
-from typing import Literal
+from typing import Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -27,7 +27,7 @@ class _Settings(BaseModel):
     user_binding: UserBinding = Field(alias="USER_BINDING")
 
     @classmethod
-    def from_env(cls) -> _Settings:
+    def from_env(cls) -> Self:
         try:
             return cls.model_validate(dict(os.environ))
         except ValidationError as exc:
