@@ -21,5 +21,6 @@ module "workout_log" {
   # apply fails with InvalidParameterValueException. Terraform cannot check a quota at plan time.
   reserved_concurrency = { process_workout = 100, workout_stats = 50 }
 
+  # One stack per account and region owns API Gateway's CloudWatch role (see the README, "API Gateway logging").
   manage_api_gateway_account = var.manage_api_gateway_account
 }

@@ -9,6 +9,9 @@ module "workout_log" {
   user_binding        = var.user_binding
   alarm_emails        = var.alarm_emails
 
+  # One stack per account and region owns API Gateway's CloudWatch role (see the README, "API Gateway logging").
+  manage_api_gateway_account = var.manage_api_gateway_account
+
   billing_mode        = "PROVISIONED"
   autoscaling         = { min_capacity = 10, max_capacity = 50, target_utilization = 70 }
   deletion_protection = true

@@ -26,3 +26,9 @@ variable "alarm_emails" {
   type        = list(string)
   default     = []
 }
+
+variable "manage_api_gateway_account" {
+  description = "Manage the account-level API Gateway CloudWatch role here (once per account and region)."
+  type        = bool
+  default     = false
+}

@@ -5,6 +5,7 @@ ignored."""
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 
 import pytest
@@ -72,6 +73,18 @@ def test_account_role_and_alarm_subscriptions_where_the_environment_asks(env, em
     else:
         assert applied["aws_api_gateway_account"] == 0
         assert subscriptions == []
+
+
+def test_the_stage_that_owns_the_account_setting_is_created_after_it(emulated):
+    """API Gateway refuses a stage's logging settings until the account's CloudWatch role is set: where an
+    environment owns the setting, its stage must depend on it (Terraform records that in the state)."""
+    if "prod" not in emulated:
+        pytest.skip("prod is the environment that owns the setting")
+    state = json.loads((emulated["prod"].deployment.directory / "terraform.tfstate").read_text())
+    (stage,) = [r for r in state["resources"] if r["type"] == "aws_api_gateway_stage"]
+
+    (instance,) = stage["instances"]
+    assert f"{stage['module']}.aws_api_gateway_account.this" in instance["dependencies"]
 
 
 @pytest.mark.parametrize("env", ENVIRONMENTS)
