@@ -26,6 +26,9 @@ MAIN = "modules/workout-log/main.tf"
 # The contract suite on what `terraform apply` made of dev; module mutations are for the modules' own tests.
 CONTRACT = "tests/contract"
 MODULE_TESTS = "tests/terraform/test_modules.py"
+ROUND_TRIP = "tests/unit/test_round_trip.py"
+DAL = "lambda/src/workout_log/dal/dynamodb.py"
+LOGIC = "lambda/src/workout_log/logic/workouts.py"
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,23 @@ MUTATIONS = [
     Mutation("dynamodb module: index capacity reset to the minimum", "modules/dynamodb/main.tf",
              "try(local.current_index_capacity[global_secondary_index.key].read, ",
              "try(local.current_index_capacity[global_secondary_index.key].none, ", MODULE_TESTS),
+    # A field dropped by any of the four hand-written mappings (request -> record -> item -> record -> response):
+    # the round-trip property test POSTs generated workouts and reads each field back.
+    *[Mutation(f"{field} dropped when {where}", path, old, new, ROUND_TRIP) for field, where, path, old, new in [
+        ("distanceKm", "writing the item", DAL, 'item["distanceKm"] = _n(record.distance_km)', "pass"),
+        ("heartRateAvg", "writing the item", DAL, 'item["heartRateAvg"] = _n(record.heart_rate_avg)', "pass"),
+        ("notes", "writing the item", DAL, 'item["notes"] = {"S": record.notes}', "pass"),
+        ("distanceKm", "reading the item", DAL, 'distance_km=num("distanceKm"),', "distance_km=None,"),
+        ("heartRateAvg", "reading the item", DAL, "heart_rate_avg=int(heart_rate) if heart_rate is not None else None,",
+         "heart_rate_avg=None,"),
+        ("notes", "reading the item", DAL, 'notes=item["notes"]["S"] if "notes" in item else None,', "notes=None,"),
+        ("distanceKm", "building the record", LOGIC, "distance_km=_decimal(workout.distanceKm),", "distance_km=None,"),
+        ("heartRateAvg", "building the record", LOGIC, "heart_rate_avg=workout.heartRateAvg,", "heart_rate_avg=None,"),
+        ("notes", "building the record", LOGIC, "notes=workout.notes,", "notes=None,"),
+        ("distanceKm", "answering", LOGIC, '"distanceKm": as_number(record.distance_km),', ""),
+        ("heartRateAvg", "answering", LOGIC, '"heartRateAvg": record.heart_rate_avg,', ""),
+        ("notes", "answering", LOGIC, '"notes": record.notes,', ""),
+    ]],
 ]  # fmt: skip
 
 
@@ -122,7 +142,7 @@ def first_failure(output: str) -> str:
 def main() -> int:
     with tempfile.TemporaryDirectory(prefix="mutation-baseline-") as scratch:
         copy_repository(Path(scratch))
-        baseline = contract_suite(Path(scratch), f"{CONTRACT} {MODULE_TESTS}")
+        baseline = contract_suite(Path(scratch), f"{CONTRACT} {MODULE_TESTS} {ROUND_TRIP}")
     if baseline.returncode != 0:
         print("baseline: the unmutated copy fails the contract suite\n" + baseline.stdout[-3000:])
         return 1
