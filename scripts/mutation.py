@@ -119,6 +119,8 @@ def contract_suite(copy: Path, suite: str = CONTRACT) -> subprocess.CompletedPro
         "PYTHONPATH": os.pathsep.join([str(copy / "lambda" / "src"), str(copy / "local")]),
         "TEST_ENVIRONMENTS": "dev",
         "TEST_UPGRADE_FROM": "",  # the copy has no git history; the upgrade path is not what mutations change
+        # A failing property test would spend minutes shrinking its example; a mutation needs only the failure.
+        "HYPOTHESIS_PROFILE": "no-shrink",
     }
     # The artifact tests (two builds, a tampered lock) check the build, which no mutation touches.
     command = [sys.executable, "-m", "pytest", *suite.split(), "--ignore=tests/contract/test_artifact.py", "-x", "-q"]
@@ -140,13 +142,19 @@ def first_failure(output: str) -> str:
 
 
 def main() -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--only", default="", help="run only the mutations whose kind contains this text")
+    only = parser.parse_args().only
+    mutations = [mutation for mutation in MUTATIONS if only in mutation.kind]
     with tempfile.TemporaryDirectory(prefix="mutation-baseline-") as scratch:
         copy_repository(Path(scratch))
         baseline = contract_suite(Path(scratch), f"{CONTRACT} {MODULE_TESTS} {ROUND_TRIP}")
     if baseline.returncode != 0:
         print("baseline: the unmutated copy fails the contract suite\n" + baseline.stdout[-3000:])
         return 1
-    print(f"baseline: contract suite passes on an unmutated copy ({len(MUTATIONS)} mutations follow)")
+    print(f"baseline: contract suite passes on an unmutated copy ({len(mutations)} mutations follow)")
     missed, broken = [], []
 
     def attempt(mutation: Mutation) -> tuple[str, str, float]:
@@ -166,7 +174,7 @@ def main() -> int:
         return "caught", first_failure(result.stdout), took
 
     with ThreadPoolExecutor(3) as pool:
-        for mutation, (outcome, detail, took) in zip(MUTATIONS, pool.map(attempt, MUTATIONS), strict=True):
+        for mutation, (outcome, detail, took) in zip(mutations, pool.map(attempt, mutations), strict=True):
             if outcome == "broken":
                 broken.append(mutation)
                 print(f"  BROKEN   {mutation.kind}: {detail}")
@@ -175,8 +183,8 @@ def main() -> int:
                 print(f"  MISSED   {mutation.kind} ({detail}) [{took:.0f}s]")
             else:
                 print(f"  caught   {mutation.kind:<48} by {detail} [{took:.0f}s]")
-    caught = len(MUTATIONS) - len(missed) - len(broken)
-    print(f"{caught} of {len(MUTATIONS)} mutations caught; {len(missed)} missed; {len(broken)} could not be applied")
+    caught = len(mutations) - len(missed) - len(broken)
+    print(f"{caught} of {len(mutations)} mutations caught; {len(missed)} missed; {len(broken)} could not be applied")
     return 1 if missed or broken else 0
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import Phase, settings
 
 from tfconfig import ENVIRONMENTS, ROOT
 from workout_local.names import StackNames
@@ -47,6 +48,10 @@ os.environ.update(
     }
 )
 os.environ.pop("AWS_PROFILE", None)
+
+# HYPOTHESIS_PROFILE=no-shrink (`make mutation`): report the first failing example without minimising it.
+settings.register_profile("no-shrink", phases=[Phase.explicit, Phase.reuse, Phase.generate])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 # Imported after the environment is set: Powertools' Logger and Metrics read it when the package is imported.
 from helpers import JSON, Answer, invoke  # noqa: E402
