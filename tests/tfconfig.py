@@ -105,3 +105,23 @@ def module_source(call: dict[str, Any], root: Path) -> str:
     filename = ROOT / call["SourceExpr"]["SrcRange"]["Filename"]
     source = filename.read_bytes()[start:end].decode().strip('"')
     return (root / source).resolve().name
+
+
+def terraform_in_copy(directory: Path, command: list[str], timeout: float) -> tuple[str, str]:
+    """`terraform init`, then `terraform <command>`, in a copy of modules/ and environments/ (links resolved, no
+    .terraform folders or state), so that nothing is written into the repository. Returns ("passed" | "failed" |
+    "unavailable", output); "unavailable" when the aws provider can be neither downloaded nor found in a mirror."""
+    from workout_local.terraform import PROVIDER_DOWNLOAD_ERRORS, provider_unavailable_reason, run
+
+    with tempfile.TemporaryDirectory(prefix="tf-copy-") as scratch:
+        ignored = shutil.ignore_patterns(".terraform", ".terraform.lock.hcl", "*.tfstate*")
+        for folder in ("modules", "environments"):
+            shutil.copytree(ROOT / folder, Path(scratch) / folder, ignore=ignored)
+        target = Path(scratch) / directory.relative_to(ROOT)
+        init = run(["init", "-backend=false", "-input=false", "-no-color"], cwd=target, timeout=120, check=False)
+        output = init.stdout + init.stderr
+        if init.returncode != 0:
+            unavailable = any(error in output for error in PROVIDER_DOWNLOAD_ERRORS)
+            return ("unavailable", provider_unavailable_reason(output)) if unavailable else ("failed", output)
+        result = run([*command, "-no-color"], cwd=target, timeout=timeout, check=False)
+        return ("passed" if result.returncode == 0 else "failed"), result.stdout + result.stderr

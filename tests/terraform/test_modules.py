@@ -6,29 +6,15 @@ is written into the repository."""
 from __future__ import annotations
 
 import re
-import shutil
-import tempfile
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 
-from tfconfig import MODULE_NAMES, MODULES
-from workout_local.terraform import PROVIDER_DOWNLOAD_ERRORS, provider_unavailable_reason, run
+from tfconfig import MODULE_NAMES, MODULES, terraform_in_copy
 
 
 def terraform_test(module: str) -> tuple[str, str]:
-    with tempfile.TemporaryDirectory(prefix="tf-test-") as scratch:
-        ignored = shutil.ignore_patterns(".terraform", ".terraform.lock.hcl", "*.tfstate*")
-        shutil.copytree(MODULES, Path(scratch) / "modules", ignore=ignored)
-        folder = Path(scratch) / "modules" / module
-        init = run(["init", "-backend=false", "-input=false", "-no-color"], cwd=folder, timeout=120, check=False)
-        output = init.stdout + init.stderr
-        if init.returncode != 0:
-            unavailable = any(error in output for error in PROVIDER_DOWNLOAD_ERRORS)
-            return ("unavailable", provider_unavailable_reason(output)) if unavailable else ("failed", output)
-        result = run(["test", "-no-color"], cwd=folder, timeout=300, check=False)
-        return ("passed" if result.returncode == 0 else "failed"), result.stdout + result.stderr
+    return terraform_in_copy(MODULES / module, ["test"], timeout=300)
 
 
 @pytest.fixture(scope="module")
