@@ -3,6 +3,7 @@ Lambda zip, and every environment applied by Terraform to an emulator of its own
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import os
@@ -15,6 +16,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import botocore.loaders
+import botocore.session
 import pytest
 from hypothesis import Phase, settings
 
@@ -48,6 +51,11 @@ os.environ.update(
     }
 )
 os.environ.pop("AWS_PROFILE", None)
+
+# Tests start from a fresh boto3 session (support.reset_process_state), as a new Lambda process would; each new
+# botocore session would otherwise read and parse the installed botocore's service models again (about 0.1 s per
+# client, a third of the in-process suites' time). The models are the same files for every session: one loader.
+botocore.session.create_loader = functools.cache(botocore.loaders.create_loader)
 
 # HYPOTHESIS_PROFILE=no-shrink (`make mutation`): report the first failing example without minimising it.
 settings.register_profile("no-shrink", phases=[Phase.explicit, Phase.reuse, Phase.generate])
@@ -167,6 +175,20 @@ def built_zips() -> Iterator[dict[str, Path]]:
         yield {"target": target, "host": host, "host_extracted": extracted}
 
 
+@pytest.fixture(scope="session")
+def fresh_builds(tmp_path_factory) -> tuple[Path, Path]:
+    """Two builds of the deployable zip (python3.13, arm64), each in a folder of its own, made one after the other
+    from the same sources: tests/contract/test_artifact.py compares them, `make run`'s test serves the first."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from build_lambda import build
+
+    first = tmp_path_factory.mktemp("first") / "workout-log-python3.13-arm64.zip"
+    second = tmp_path_factory.mktemp("second") / "workout-log-python3.13-arm64.zip"
+    build("python3.13", "arm64", first)
+    build("python3.13", "arm64", second)
+    return first, second
+
+
 def export_commit(commit: str, target: Path) -> Path:
     """modules/ and environments/ as they were at `commit`, written under `target`."""
     import subprocess
@@ -219,12 +241,19 @@ def emulated(built_zips, tmp_path_factory) -> Iterator[dict[str, Emulated]]:
 
 # Fixtures that start emulators, apply Terraform or build the zip: the tests that use them run in one xdist worker
 # (`make pytest` runs `pytest -n 2 --dist loadgroup`), so the session's zips and applies are made once, while the
-# in-process suites run beside them in the other worker.
-STACK_FIXTURES = {"built_zips", "emulated", "stack"}
+# in-process suites run beside them in the other worker. Other costly fixtures have a group of their own, so that
+# they too are made once rather than once in each worker.
+GROUPS = {
+    "terraform-stack": {"built_zips", "emulated", "stack"},
+    "fresh-builds": {"fresh_builds"},
+}
 
 
 @pytest.hookimpl(tryfirst=True)  # before xdist's own hook turns the group markers into node ids
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
-        if STACK_FIXTURES & set(getattr(item, "fixturenames", ())):
-            item.add_marker(pytest.mark.xdist_group("terraform-stack"))
+        used = set(getattr(item, "fixturenames", ()))
+        for group, fixtures in GROUPS.items():
+            if fixtures & used:
+                item.add_marker(pytest.mark.xdist_group(group))
+                break

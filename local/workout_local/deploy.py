@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -125,16 +125,18 @@ class Deployment:
     # With deploy_upgraded: the plan of this repository's configuration over the state an earlier one applied.
     upgrade_plan: dict[str, Any] | None = field(repr=False, default=None)
     state: dict[str, Any] = field(repr=False, default_factory=dict)
+    plan_output: str = field(repr=False, default="")  # what the last `terraform plan` printed (warnings included)
     timings: dict[str, float] = field(default_factory=dict)
 
     def var_args(self) -> list[str]:
         return [f"-var={name}={value}" for name, value in self.variables.items()]
 
-    def terraform(self, *args: str, timeout: float) -> str:
+    def terraform(self, *args: str, timeout: float, diagnostics: bool = False) -> str:
+        """Run terraform in the environment's folder; its stdout, with stderr after it if `diagnostics`."""
         started = time.perf_counter()
         result = run([*args], cwd=self.directory, timeout=timeout)
         self.timings[args[0]] = self.timings.get(args[0], 0.0) + time.perf_counter() - started
-        return result.stdout
+        return result.stdout + result.stderr if diagnostics else result.stdout
 
     def refresh_state(self) -> dict[str, Any]:
         self.state = json.loads(self.terraform("show", "-json", "-no-color", timeout=PLAN_TIMEOUT))
@@ -160,9 +162,15 @@ class Deployment:
 
     def plan(self) -> dict[str, Any]:
         """A new plan against the emulator, as Terraform's JSON (resource_changes lists every resource)."""
-        self.terraform("plan", "-input=false", "-no-color", "-lock=false", "-out=tfplan", *self.var_args(),
-                       timeout=PLAN_TIMEOUT)  # fmt: skip
+        self.plan_output = self.terraform("plan", "-input=false", "-no-color", "-lock=false", "-out=tfplan",
+                                          *self.var_args(), timeout=PLAN_TIMEOUT, diagnostics=True)  # fmt: skip
         return json.loads(self.terraform("show", "-json", "-no-color", "tfplan", timeout=PLAN_TIMEOUT))
+
+    def apply(self) -> None:
+        """Plan (kept as `planned`), apply that plan, and read the state Terraform then holds."""
+        self.planned = self.plan()
+        self.terraform("apply", "-input=false", "-no-color", "-lock=false", "tfplan", timeout=APPLY_TIMEOUT)
+        self.refresh_state()
 
     def module_input(self, call: str, name: str) -> Any:
         """The value a root module call passes to `name` (a constant), else the module variable's default, from
@@ -240,7 +248,7 @@ class Deployment:
         return {name: output["value"] for name, output in self.state["values"].get("outputs", {}).items()}
 
 
-def deploy(
+def prepare(
     environment: str,
     endpoint: str,
     work: Path,
@@ -248,8 +256,8 @@ def deploy(
     package: Path = DEFAULT_PACKAGE,
     source: Path = ROOT,
 ) -> Deployment:
-    """Apply environments/<environment> with its terraform.tfvars onto the emulator at `endpoint`, from this
-    repository's configuration or `source`'s (an export of an earlier commit, for upgrade tests)."""
+    """environments/<environment> of this repository (or of `source`, an export of an earlier commit) copied under
+    `work`, pointed at the emulator at `endpoint` and initialised: ready to plan and apply."""
     if not package.is_file():
         raise FileNotFoundError(f"{package} is missing: run `make build` first")
     work.mkdir(parents=True, exist_ok=True)
@@ -259,9 +267,19 @@ def deploy(
     package_path = str(package.resolve())  # Terraform reads it from the environment's folder
     deployment = Deployment(environment, directory, {"lambda_package_path": package_path, **(variables or {})})
     deployment.init()
-    deployment.planned = deployment.plan()
-    deployment.terraform("apply", "-input=false", "-no-color", "-lock=false", "tfplan", timeout=APPLY_TIMEOUT)
-    deployment.refresh_state()
+    return deployment
+
+
+def deploy(
+    environment: str,
+    endpoint: str,
+    work: Path,
+    variables: dict[str, str] | None = None,
+    package: Path = DEFAULT_PACKAGE,
+) -> Deployment:
+    """Apply environments/<environment> with its terraform.tfvars onto the emulator at `endpoint`."""
+    deployment = prepare(environment, endpoint, work, variables, package)
+    deployment.apply()
     return deployment
 
 
@@ -272,15 +290,23 @@ def deploy_upgraded(
     previous: Path,
     variables: dict[str, str] | None = None,
     package: Path = DEFAULT_PACKAGE,
+    between: Callable[[Deployment], None] | None = None,
+    upgrade_variables: dict[str, str] | None = None,
 ) -> Deployment:
     """What a user who applied an earlier version does on upgrading: apply `previous`'s configuration (an export
     of an earlier commit), switch the folder to this repository's configuration, plan (kept as upgrade_plan) and
-    apply that plan."""
-    deployment = deploy(environment, endpoint, work, variables, package, source=previous)
+    apply that plan. `between` runs after the first apply (what AWS does meanwhile); `upgrade_variables` are the
+    variables the user adds for the upgrade (the earlier configuration may not declare them)."""
+    deployment = prepare(environment, endpoint, work, variables, package, source=previous)
+    # Only the upgrade is inspected: the earlier version is applied in one step, with no plan file or JSON.
+    deployment.terraform("apply", "-auto-approve", "-input=false", "-no-color", "-lock=false",
+                         *deployment.var_args(), timeout=APPLY_TIMEOUT)  # fmt: skip
+    if between is not None:
+        between(deployment)
     deployment.switch_configuration()
-    deployment.upgrade_plan = deployment.planned = deployment.plan()
-    deployment.terraform("apply", "-input=false", "-no-color", "-lock=false", "tfplan", timeout=APPLY_TIMEOUT)
-    deployment.refresh_state()
+    deployment.variables.update(upgrade_variables or {})
+    deployment.apply()
+    deployment.upgrade_plan = deployment.planned
     return deployment
 
 
@@ -303,7 +329,5 @@ def deploy_examples(modules: list[str], endpoint: str, work: Path, package: Path
     (directory / "main.tf").write_text('terraform {\n  backend "local" {}\n}\n\n' + "\n".join(calls))
     deployment = Deployment("examples", directory, {})
     deployment.init()
-    deployment.planned = deployment.plan()
-    deployment.terraform("apply", "-input=false", "-no-color", "-lock=false", "tfplan", timeout=APPLY_TIMEOUT)
-    deployment.refresh_state()
+    deployment.apply()
     return deployment

@@ -6,8 +6,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -17,23 +15,15 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from build_lambda import build, lock_path, locked, sbom_path, zip_distributions
 
 
-@pytest.fixture(scope="module")
-def two_builds(tmp_path_factory) -> Iterator[tuple[Path, Path]]:
-    first, second = tmp_path_factory.mktemp("first") / "w.zip", tmp_path_factory.mktemp("second") / "w.zip"
-    build("python3.13", "arm64", first)
-    build("python3.13", "arm64", second)
-    yield first, second
-
-
-def test_two_builds_give_the_same_zip_and_the_same_sbom(two_builds):
-    first, second = two_builds
+def test_two_builds_give_the_same_zip_and_the_same_sbom(fresh_builds):
+    first, second = fresh_builds
 
     assert first.read_bytes() == second.read_bytes()
     assert sbom_path(first).read_bytes() == sbom_path(second).read_bytes()
 
 
-def test_the_sbom_lists_exactly_the_distributions_in_the_zip(two_builds):
-    zip_file = two_builds[0]
+def test_the_sbom_lists_exactly_the_distributions_in_the_zip(fresh_builds):
+    zip_file = fresh_builds[0]
     sbom = json.loads(sbom_path(zip_file).read_text())
     listed = {component["name"]: component["version"] for component in sbom["components"]}
     pins = locked(lock_path("python3.13", "arm64"))

@@ -16,14 +16,10 @@ from http_client import request
 from tfconfig import ROOT
 
 
-def test_the_server_prints_its_urls_serves_and_stops_on_sigterm(tmp_path):
-    # Its own build, not the session's `built_zips`: this test then runs in the other pytest worker, beside the
-    # Terraform tier rather than after it.
-    sys.path.insert(0, str(ROOT / "scripts"))
-    from build_lambda import build
-
-    package = tmp_path / "package" / "workout-log-python3.13-arm64.zip"
-    build("python3.13", "arm64", package)
+def test_the_server_prints_its_urls_serves_and_stops_on_sigterm(tmp_path, fresh_builds):
+    # A zip of `fresh_builds`, not the session's `built_zips`: this test then runs in the other pytest worker,
+    # beside the Terraform tier rather than after it.
+    package = fresh_builds[0]
     env = {**os.environ, "PYTHONPATH": str(ROOT / "local")}
     env.pop("AWS_ENDPOINT_URL", None)
     process = subprocess.Popen(

@@ -28,6 +28,8 @@ def test_the_plan_after_apply_is_empty(env, emulated):
     ]
     assert changes == [], f"{env}: the plan right after apply is not empty"
     assert all(output.get("actions", ["no-op"]) == ["no-op"] for output in plan.get("output_changes", {}).values())
+    # The plan validates the configuration first: a deprecated argument or attribute would warn here.
+    assert "Warning" not in emulated[env].deployment.plan_output, emulated[env].deployment.plan_output
 
 
 @pytest.mark.parametrize("env", ENVIRONMENTS)

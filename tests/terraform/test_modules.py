@@ -12,6 +12,9 @@ import pytest
 
 from tfconfig import MODULE_NAMES, MODULES, terraform_in_copy
 
+# One worker runs every module's `terraform test` (the fixture below), not each worker that gets one of the tests.
+pytestmark = pytest.mark.xdist_group("terraform-modules")
+
 
 def terraform_test(module: str) -> tuple[str, str]:
     return terraform_in_copy(MODULES / module, ["test"], timeout=300)
