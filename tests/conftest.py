@@ -204,6 +204,15 @@ def export_commit(commit: str, target: Path) -> Path:
     return target
 
 
+def stages_have_logged(emulator: Any) -> None:
+    """What API Gateway does, and the emulator does not, when a stage with execution logging first logs: it creates
+    the stage's execution log group, with no retention."""
+    apigateway, logs = emulator.client("apigateway"), emulator.client("logs")
+    for api in apigateway.get_rest_apis()["items"]:
+        for stage in apigateway.get_stages(restApiId=api["id"])["item"]:
+            logs.create_log_group(logGroupName=f"API-Gateway-Execution-Logs_{api['id']}/{stage['stageName']}")
+
+
 @pytest.fixture(scope="session")
 def emulated(built_zips, tmp_path_factory) -> Iterator[dict[str, Emulated]]:
     """Every environment under test applied by Terraform (`terraform apply` of its own folder and tfvars, the
@@ -217,16 +226,20 @@ def emulated(built_zips, tmp_path_factory) -> Iterator[dict[str, Emulated]]:
 
     previous = export_commit(UPGRADE_FROM, tmp_path_factory.mktemp("previous")) if UPGRADE_FROM else None
 
-    def apply(env: str, endpoint: str, work: Path) -> Any:
+    def apply(env: str, emulator: EmulatorProcess, work: Path) -> Any:
         if previous is None:
-            return deploy(env, endpoint, work, TEST_VARIABLES.get(env), built_zips["target"])
-        return deploy_upgraded(env, endpoint, work, previous, TEST_VARIABLES.get(env), built_zips["target"])
+            return deploy(env, emulator.endpoint, work, TEST_VARIABLES.get(env), built_zips["target"])
+        # Meanwhile the stage has served requests, and API Gateway has created its execution log group, which the
+        # upgrade imports (environments/<env>/imports.tf).
+        return deploy_upgraded(env, emulator.endpoint, work, previous, TEST_VARIABLES.get(env), built_zips["target"],
+                               between=lambda _: stages_have_logged(emulator),
+                               upgrade_variables={"import_execution_log_group": "true"})  # fmt: skip
 
     emulators = {env: EmulatorProcess().start() for env in ENVIRONMENTS}
     try:
         with ThreadPoolExecutor(len(ENVIRONMENTS)) as pool:
             applying = {
-                env: pool.submit(apply, env, emulators[env].endpoint, tmp_path_factory.mktemp(f"terraform-{env}"))
+                env: pool.submit(apply, env, emulators[env], tmp_path_factory.mktemp(f"terraform-{env}"))
                 for env in ENVIRONMENTS
             }
             try:

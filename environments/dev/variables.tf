@@ -32,3 +32,9 @@ variable "manage_api_gateway_account" {
   type        = bool
   default     = false
 }
+
+variable "import_execution_log_group" {
+  description = "Adopt the API stage's execution log group that API Gateway created (imports.tf): true for the first apply after upgrading a deployment whose stage has logged; false for a new one."
+  type        = bool
+  default     = false
+}

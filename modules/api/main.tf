@@ -44,6 +44,9 @@ locals {
       }
     }
   }
+
+  # The name API Gateway gives a stage's execution log group; it cannot be chosen.
+  execution_log_group_name = "API-Gateway-Execution-Logs_${aws_api_gateway_rest_api.this.id}/${var.stage_name}"
 }
 
 resource "aws_api_gateway_rest_api" "this" {
@@ -82,6 +85,21 @@ resource "aws_cloudwatch_log_group" "access" {
   tags              = var.tags
 }
 
+# API Gateway writes a stage's execution logs to API-Gateway-Execution-Logs_<rest api id>/<stage>, and creates that
+# group itself, with no retention, if it does not exist when the stage first logs. Created here first, before the
+# stage, it keeps log_retention_days. A stage that logged before this group was managed already has it: import it
+# (README, "Execution log group"), or creating it fails with ResourceAlreadyExistsException.
+resource "aws_cloudwatch_log_group" "execution" {
+  #checkov:skip=CKV_AWS_338:Retention is a variable (30 days by default, as designed); environments that must keep logs a year set log_retention_days.
+  #checkov:skip=CKV_AWS_158:CloudWatch Logs encrypts at rest by default; pass log_kms_key_arn to use a customer-managed key.
+  count = var.manage_execution_log_group ? 1 : 0
+
+  name              = local.execution_log_group_name
+  retention_in_days = var.log_retention_days
+  kms_key_id        = var.log_kms_key_arn
+  tags              = var.tags
+}
+
 resource "aws_api_gateway_stage" "this" {
   #checkov:skip=CKV_AWS_120:Caching would serve stale statistics right after a POST, and costs per hour; the Lambda reads are constant-cost.
   #checkov:skip=CKV2_AWS_51:Client certificates authenticate API Gateway to HTTP back ends; the back ends here are Lambda proxy integrations.
@@ -113,7 +131,7 @@ resource "aws_api_gateway_stage" "this" {
     })
   }
 
-  depends_on = [aws_api_gateway_account.this]
+  depends_on = [aws_api_gateway_account.this, aws_cloudwatch_log_group.execution]
 }
 
 resource "aws_api_gateway_method_settings" "this" {

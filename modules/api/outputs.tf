@@ -28,6 +28,11 @@ output "route_urls" {
   value       = { for key, route in local.routes : key => "${aws_api_gateway_stage.this.invoke_url}${route.path}" }
 }
 
+output "execution_log_group_name" {
+  description = "Name of the stage's execution log group (API Gateway's fixed name), whether or not this module manages it."
+  value       = local.execution_log_group_name
+}
+
 output "access_log_group_name" {
   description = "Name of the stage's access log group."
   value       = aws_cloudwatch_log_group.access.name

@@ -72,7 +72,7 @@ variable "logging_level" {
 }
 
 variable "log_retention_days" {
-  description = "Retention of the access log group, in days."
+  description = "Retention of the access log group and of the execution log group, in days."
   type        = number
   default     = 30
 
@@ -83,9 +83,15 @@ variable "log_retention_days" {
 }
 
 variable "log_kms_key_arn" {
-  description = "KMS key for the access log group. Null keeps CloudWatch Logs' own encryption at rest. The key policy must allow the service principal logs.<region>.amazonaws.com kms:Encrypt*, kms:Decrypt*, kms:ReEncrypt*, kms:GenerateDataKey* and kms:Describe*, or creating the log group is denied (see the README)."
+  description = "KMS key for the access and execution log groups. Null keeps CloudWatch Logs' own encryption at rest. The key policy must allow the service principal logs.<region>.amazonaws.com kms:Encrypt*, kms:Decrypt*, kms:ReEncrypt*, kms:GenerateDataKey* and kms:Describe*, or creating the log group is denied (see the README)."
   type        = string
   default     = null
+}
+
+variable "manage_execution_log_group" {
+  description = "Create the stage's execution log group (API-Gateway-Execution-Logs_<rest api id>/<stage>) before the stage, with log_retention_days and log_kms_key_arn. API Gateway creates it itself, with no retention, when a stage first logs: for a stage that has logged already, import the group once (README) or leave this false."
+  type        = bool
+  default     = true
 }
 
 variable "manage_account_cloudwatch_role" {

@@ -13,6 +13,11 @@ output "api_execution_arn" {
   value       = module.api.execution_arn
 }
 
+output "api_execution_log_group_name" {
+  description = "Name of the API stage's execution log group (API Gateway's fixed name; created before the stage, or imported)."
+  value       = module.api.execution_log_group_name
+}
+
 output "table_names" {
   description = "Name of each table: workouts, user_stats, idempotency."
   value       = { for key, table in local.tables : key => table.name }

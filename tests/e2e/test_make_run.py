@@ -57,7 +57,7 @@ def test_the_server_prints_its_urls_serves_and_stops_on_sigterm(tmp_path, fresh_
 
         assert "export AWS_ENDPOINT_URL=" + emulator in text
         assert "export WORKOUTS_TABLE_NAME=workout-log-dev-workouts" in text
-        assert re.search(r"environments/dev applied to the emulator: 35 resources created by\s+terraform apply", text)
+        assert re.search(r"environments/dev applied to the emulator: 36 resources created by\s+terraform apply", text)
         assert "-> workout-log-dev-process-workout (workout_log.handlers.process_workout.handler)" in text
         assert request("POST", f"{url}/workouts", workout(userId="banner")).status == 201
         assert request("GET", f"{url}/stats/banner").body["totalWorkouts"] == 1

@@ -90,6 +90,28 @@ def test_the_stage_that_owns_the_account_setting_is_created_after_it(emulated):
 
 
 @pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_the_execution_log_group_keeps_the_environments_retention_and_comes_before_the_stage(env, emulated):
+    """API Gateway would create API-Gateway-Execution-Logs_<id>/<stage> itself, with no retention, on the stage's
+    first log line; Terraform must have it first (created, or imported on upgrade: tests/terraform/test_upgrade.py)
+    with the retention of the access logs, and the stage must depend on it."""
+    deployment = emulated[env].deployment
+    (api,) = [r["values"] for r in deployment.resources("aws_api_gateway_rest_api")]
+    (stage,) = [r["values"] for r in deployment.resources("aws_api_gateway_stage")]
+    groups = {g["values"]["name"]: g["values"] for g in deployment.resources("aws_cloudwatch_log_group")}
+    name = f"API-Gateway-Execution-Logs_{api['id']}/{stage['stage_name']}"
+    access = groups[f"/aws/apigateway/{api['name']}/{stage['stage_name']}/access"]
+
+    assert groups[name]["retention_in_days"] == access["retention_in_days"]
+    (held,) = emulated[env].emulator.client("logs").describe_log_groups(logGroupNamePrefix=name)["logGroups"]
+    assert held["retentionInDays"] == access["retention_in_days"]
+
+    state = json.loads((deployment.directory / "terraform.tfstate").read_text())
+    (resource,) = [r for r in state["resources"] if r["type"] == "aws_api_gateway_stage"]
+    (instance,) = resource["instances"]
+    assert f"{resource['module']}.aws_cloudwatch_log_group.execution" in instance["dependencies"]
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
 def test_outputs_name_what_was_created(env, emulated):
     deployment = emulated[env].deployment
     outputs = deployment.outputs

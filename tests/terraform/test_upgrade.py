@@ -31,7 +31,22 @@ def test_upgrading_destroys_and_replaces_nothing(env, emulated):
 def test_every_object_of_the_first_layout_is_moved_not_forgotten(env, emulated):
     changes = upgrade_plan(emulated, env)["resource_changes"]
     moved = [c for c in changes if c.get("previous_address")]
+    managed = [c for c in changes if c["mode"] == "managed" and not c["change"].get("importing")]
 
-    assert len(moved) == len([c for c in changes if c["mode"] == "managed"]), "every managed object was renamed"
+    assert len(moved) == len(managed), "every managed object was renamed"
     assert all(c["address"].startswith("module.workout_log.") for c in moved)
     assert not [c["address"] for c in changes if c["change"]["actions"] == ["forget"]]
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_the_execution_log_group_api_gateway_made_is_imported_not_created(env, emulated):
+    """The first layout left the stage's execution log group to API Gateway, which creates it on the stage's first
+    log line (tests/conftest.py `stages_have_logged` does that between the two applies). Creating it again would
+    fail in AWS; with import_execution_log_group = true (environments/<env>/imports.tf) the upgrade adopts it."""
+    changes = upgrade_plan(emulated, env)["resource_changes"]
+    imported = {c["address"]: c for c in changes if c["change"].get("importing")}
+
+    (address,) = imported
+    assert address == "module.workout_log.module.api.aws_cloudwatch_log_group.execution[0]"
+    assert imported[address]["change"]["importing"]["id"].startswith("API-Gateway-Execution-Logs_")
+    assert imported[address]["change"]["actions"] == ["update"]  # the retention it lacked

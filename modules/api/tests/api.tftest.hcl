@@ -75,6 +75,52 @@ run "stage_logs_traces_and_throttles" {
   }
 }
 
+run "the_execution_log_group_is_made_with_the_retention_before_api_gateway_makes_it" {
+  command = apply
+
+  variables {
+    log_retention_days = 90
+  }
+
+  override_resource {
+    target = aws_api_gateway_rest_api.this
+    values = { id = "a1b2c3d4e5", execution_arn = "arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5" }
+  }
+
+  override_resource {
+    target = aws_cloudwatch_log_group.access
+    values = { arn = "arn:aws:logs:us-east-1:123456789012:log-group:/aws/apigateway/orders/v1/access" }
+  }
+
+  assert {
+    condition     = aws_cloudwatch_log_group.execution[0].name == "API-Gateway-Execution-Logs_a1b2c3d4e5/v1"
+    error_message = "The execution log group must have the name API Gateway writes to."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_log_group.execution[0].retention_in_days == 90 && aws_cloudwatch_log_group.access.retention_in_days == 90
+    error_message = "Both log groups must keep log_retention_days."
+  }
+
+  assert {
+    condition     = output.execution_log_group_name == aws_cloudwatch_log_group.execution[0].name
+    error_message = "The output must name the group."
+  }
+}
+
+run "the_execution_log_group_can_be_left_to_api_gateway" {
+  command = plan
+
+  variables {
+    manage_execution_log_group = false
+  }
+
+  assert {
+    condition     = length(aws_cloudwatch_log_group.execution) == 0
+    error_message = "manage_execution_log_group = false must create no execution log group."
+  }
+}
+
 run "invoke_permissions_name_method_and_path" {
   command = plan
 
