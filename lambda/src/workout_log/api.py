@@ -21,7 +21,18 @@ if TYPE_CHECKING:
         OpenAPIResponseContentSchema,
     )
 
-from workout_log.models.errors import ApiError, ConfigurationError, FieldProblem
+from workout_log.http_errors import ApiError
+from workout_log.models.errors import (
+    ConfigurationError,
+    DependencyUnavailable,
+    DomainError,
+    FieldProblem,
+    IdempotencyKeyReused,
+    InvalidRequest,
+    NotPermitted,
+    RequestInProgress,
+    Retryable,
+)
 from workout_log.observability import logger
 from workout_log.request import capped, echo, normalise
 
@@ -38,6 +49,29 @@ THROTTLING_CODES = {
     "TransactionInProgressException",
 }
 _RETRYABLE_CANCELLATION_REASONS = {"ThrottlingError", "TransactionConflict", "ProvisionedThroughputExceeded"}
+
+
+# The one mapping of domain errors (workout_log.models.errors) to HTTP: status and error code. A Retryable error
+# also sends Retry-After. The most specific class listed for an error's type wins.
+DOMAIN_ANSWERS: dict[type[DomainError], tuple[int, str]] = {
+    InvalidRequest: (400, "validation_error"),
+    NotPermitted: (403, "forbidden"),
+    IdempotencyKeyReused: (409, "conflict"),
+    RequestInProgress: (409, "conflict"),
+    DependencyUnavailable: (503, "service_unavailable"),
+}
+
+
+def answer_for(error: DomainError) -> ApiError:
+    """The HTTP answer to a domain error."""
+    kind = next((cls for cls in type(error).__mro__ if cls in DOMAIN_ANSWERS), None)
+    if kind is None:  # a domain error without an answer is a bug here: a 500, logged
+        logger.error("no HTTP answer for a domain error", extra={"error": type(error).__name__})
+        return ApiError(500, "internal_error", "An internal error occurred.")
+    status, code = DOMAIN_ANSWERS[kind]
+    details = error.problems if isinstance(error, InvalidRequest) else []
+    headers = {"Retry-After": str(error.retry_after)} if isinstance(error, Retryable) else {}
+    return ApiError(status, code, error.message, details, headers)
 
 
 def error_responses(descriptions: dict[int, str]) -> dict[int, OpenAPIResponse]:
@@ -122,11 +156,18 @@ def build_app(router: Router) -> APIGatewayRestResolver:
         error = ApiError(400, "validation_error", "The request is invalid.", _validation_problems(exc))
         return _error_response(error, request_id())
 
+    def answer(error: ApiError) -> Response[str]:
+        if error.status >= 500:
+            logger.warning("request failed", extra={"status": error.status, "code": error.code})
+        return _error_response(error, request_id())
+
     @app.exception_handler(ApiError)
     def on_api_error(exc: ApiError) -> Response[str]:
-        if exc.status >= 500:
-            logger.warning("request failed", extra={"status": exc.status, "code": exc.code})
-        return _error_response(exc, request_id())
+        return answer(exc)
+
+    @app.exception_handler(DomainError)
+    def on_domain_error(exc: DomainError) -> Response[str]:
+        return answer(answer_for(exc))
 
     @app.exception_handler(Exception)
     def on_unexpected(exc: Exception) -> Response[str]:

@@ -21,7 +21,8 @@ from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import quote
 
-from workout_log.models.errors import ApiError, FieldProblem, invalid
+from workout_log.http_errors import ApiError, invalid
+from workout_log.models.errors import FieldProblem
 from workout_log.models.workout import MAX_BODY_BYTES
 
 # application/json and any structured-syntax "+json" type (RFC 6839), case-insensitive, with an optional

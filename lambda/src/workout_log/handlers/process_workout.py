@@ -11,8 +11,8 @@ from aws_lambda_powertools.event_handler.openapi.params import Body, Header
 from aws_lambda_powertools.logging import correlation_paths
 
 from workout_log import api
+from workout_log.http_errors import invalid
 from workout_log.logic.access import ensure_may_act_for
-from workout_log.models.errors import invalid
 from workout_log.models.settings import ProcessSettings, process_settings
 from workout_log.models.workout import Workout, WorkoutIn
 from workout_log.observability import logger, metrics, with_tracing

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from workout_log.models.errors import forbidden
+from workout_log.models.errors import NotPermitted
 
 
 def ensure_may_act_for(user_id: str, request_context: dict[str, Any], binding: str) -> None:
@@ -20,6 +20,6 @@ def ensure_may_act_for(user_id: str, request_context: dict[str, Any], binding: s
     identity = (request_context or {}).get("identity") or {}
     caller = identity.get("cognitoIdentityId")
     if not caller:
-        raise forbidden("This API requires Cognito identity credentials.")
+        raise NotPermitted("This API requires Cognito identity credentials.")
     if caller != user_id:
-        raise forbidden("The caller may not act for this userId.")
+        raise NotPermitted("The caller may not act for this userId.")

@@ -4,14 +4,14 @@ Parameters (created by modules/config under the environment's prefix):
 - `<prefix>/max-workout-duration-minutes`: String, a positive number.
 - `<prefix>/workout-types`: StringList, comma-separated type names.
 When SSM fails after a successful read, the last good values keep serving (and a warning is logged): a config
-store outage must not take writes down. When it fails before any good read, the request gets a 503.
+store outage must not take writes down. When it fails before any good read, DependencyUnavailable is raised.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from workout_log.models.errors import unavailable
+from workout_log.models.errors import DependencyUnavailable
 
 MAX_DURATION_PARAMETER = "max-workout-duration-minutes"
 WORKOUT_TYPES_PARAMETER = "workout-types"
@@ -48,7 +48,7 @@ def load_config(prefix: str, max_age: int) -> WorkoutConfig:
             logger.warning("SSM unavailable; serving the last good configuration", extra={"error": str(exc)})
             return _last_good[prefix]
         logger.error("SSM unavailable and no configuration cached", extra={"error": str(exc)})
-        raise unavailable("Configuration is temporarily unavailable.", retry_after=5) from exc
+        raise DependencyUnavailable("Configuration is temporarily unavailable.", retry_after=5) from exc
     _last_good[prefix] = config
     return config
 

@@ -13,7 +13,7 @@ from typing import Any, overload
 
 from workout_log.dal.base import WorkoutRecord, WorkoutStore
 from workout_log.logic.config import WorkoutConfig
-from workout_log.models.errors import ApiError, FieldProblem, conflict
+from workout_log.models.errors import FieldProblem, IdempotencyKeyReused, InvalidRequest, RequestInProgress
 from workout_log.models.workout import WorkoutIn, utc_text
 from workout_log.observability import logger, metrics
 
@@ -36,7 +36,7 @@ def check_against_config(workout: WorkoutIn, config: WorkoutConfig, now: datetim
         if workout.workoutTimestamp < EARLIEST:
             problems.append(FieldProblem("workoutTimestamp", "must not be before 2000-01-01T00:00:00Z"))
     if problems:
-        raise ApiError(400, "validation_error", "The request is invalid.", problems)
+        raise InvalidRequest(problems)
 
 
 @overload
@@ -161,8 +161,9 @@ def store_workout_once(
         try:
             return store_once(attempt=attempt, run=run)
         except IdempotencyValidationError:
-            raise conflict("This Idempotency-Key was already used with a different request body.") from None
+            raise IdempotencyKeyReused("This Idempotency-Key was already used with a different request body.") from None
         except IdempotencyAlreadyInProgressError:
             if time.monotonic() >= deadline:
-                raise conflict("A request with this Idempotency-Key is still in progress.", retry_after=1) from None
+                message = "A request with this Idempotency-Key is still in progress."
+                raise RequestInProgress(message, retry_after=1) from None
             time.sleep(0.05)

@@ -1,8 +1,9 @@
-"""Domain errors. `workout_log.api` maps each to one HTTP response, in one place."""
+"""Domain errors: what went wrong, in the service's terms, with no HTTP in them. `workout_log.api` gives each kind
+one HTTP answer (status, code, headers), in one table."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
@@ -11,35 +12,44 @@ class FieldProblem:
     message: str
 
 
-@dataclass
-class ApiError(Exception):
-    """An error with a defined HTTP answer. `details` name the offending fields, never echo their values."""
+class DomainError(Exception):
+    """A failure the caller is told about. `message` is for the caller: it never echoes the caller's values."""
 
-    status: int
-    code: str
-    message: str
-    details: list[FieldProblem] = field(default_factory=list)
-    headers: dict[str, str] = field(default_factory=dict)
-
-    def __str__(self) -> str:
-        return f"{self.status} {self.code}: {self.message}"
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
 
 
-def invalid(field_name: str, message: str) -> ApiError:
-    return ApiError(400, "validation_error", "The request is invalid.", [FieldProblem(field_name, message)])
+class InvalidRequest(DomainError):
+    """The request breaks a rule; `problems` name each offending field."""
+
+    def __init__(self, problems: list[FieldProblem]) -> None:
+        super().__init__("The request is invalid.")
+        self.problems = problems
 
 
-def forbidden(message: str) -> ApiError:
-    return ApiError(403, "forbidden", message)
+class NotPermitted(DomainError):
+    """The caller may not act for this user."""
 
 
-def conflict(message: str, retry_after: int | None = None) -> ApiError:
-    headers = {"Retry-After": str(retry_after)} if retry_after else {}
-    return ApiError(409, "conflict", message, headers=headers)
+class IdempotencyKeyReused(DomainError):
+    """The Idempotency-Key was used before with a different request."""
 
 
-def unavailable(message: str, retry_after: int = 1) -> ApiError:
-    return ApiError(503, "service_unavailable", message, headers={"Retry-After": str(retry_after)})
+class Retryable(DomainError):
+    """Nothing was done; the same request may succeed after `retry_after` seconds."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class RequestInProgress(Retryable):
+    """A request with the same Idempotency-Key is still running."""
+
+
+class DependencyUnavailable(Retryable):
+    """A store the service needs (configuration, tables) cannot answer now."""
 
 
 class ConfigurationError(RuntimeError):
