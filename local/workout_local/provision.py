@@ -1,56 +1,50 @@
-"""Create in the emulator what the environments deploy: the three tables with the same keys and index, and the
-SSM parameters with their defaults. Key names come from the package's data layer; the contract tests check that
-modules/dynamodb and modules/config declare the same."""
+"""Create in an emulator what the environments deploy, without Terraform: the three tables, with the keys, index,
+stream and time to live the composition (modules/workout-log) declares, and the SSM parameters with its defaults.
+Every fact comes from workout_local.composition; tests/contract/test_local_copies.py checks that the result is what
+`terraform apply` of an environment made."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from workout_local.composition import Key, TableShape, table_shapes
 from workout_local.names import DEFAULT_MAX_DURATION_MINUTES, DEFAULT_WORKOUT_TYPES, StackNames
-from workout_log.dal import dynamodb as schema
 from workout_log.logic.config import parameter_names
 
 
+def _key_schema(hash_key: Key, range_key: Key | None) -> list[dict[str, str]]:
+    keys = [{"AttributeName": hash_key.name, "KeyType": "HASH"}]
+    return keys + ([{"AttributeName": range_key.name, "KeyType": "RANGE"}] if range_key else [])
+
+
+def create_table_request(name: str, shape: TableShape) -> dict[str, Any]:
+    """The CreateTable request for one table of the composition (on-demand: the emulator has no capacity)."""
+    keys = [shape.hash_key, shape.range_key] + [key for index in shape.indexes.values() for key in index[:2]]
+    attributes = {key.name: key.type for key in keys if key is not None}
+    request: dict[str, Any] = {
+        "TableName": name,
+        "BillingMode": "PAY_PER_REQUEST",
+        "AttributeDefinitions": [{"AttributeName": n, "AttributeType": t} for n, t in sorted(attributes.items())],
+        "KeySchema": _key_schema(shape.hash_key, shape.range_key),
+    }
+    if shape.indexes:
+        request["GlobalSecondaryIndexes"] = [
+            {"IndexName": index, "KeySchema": _key_schema(hash_key, range_key), "Projection": {"ProjectionType": kind}}
+            for index, (hash_key, range_key, kind) in shape.indexes.items()
+        ]
+    if shape.stream_view_type:
+        request["StreamSpecification"] = {"StreamEnabled": True, "StreamViewType": shape.stream_view_type}
+    return request
+
+
 def create_tables(dynamodb: Any, names: StackNames) -> None:
-    dynamodb.create_table(
-        TableName=names.workouts_table,
-        BillingMode="PAY_PER_REQUEST",
-        AttributeDefinitions=[
-            {"AttributeName": schema.WORKOUTS_PARTITION_KEY, "AttributeType": "S"},
-            {"AttributeName": schema.WORKOUTS_SORT_KEY, "AttributeType": "S"},
-            {"AttributeName": schema.TYPE_INDEX_PARTITION_KEY, "AttributeType": "S"},
-        ],
-        KeySchema=[
-            {"AttributeName": schema.WORKOUTS_PARTITION_KEY, "KeyType": "HASH"},
-            {"AttributeName": schema.WORKOUTS_SORT_KEY, "KeyType": "RANGE"},
-        ],
-        GlobalSecondaryIndexes=[
-            {
-                "IndexName": schema.TYPE_INDEX_NAME,
-                "KeySchema": [
-                    {"AttributeName": schema.TYPE_INDEX_PARTITION_KEY, "KeyType": "HASH"},
-                    {"AttributeName": schema.WORKOUTS_SORT_KEY, "KeyType": "RANGE"},
-                ],
-                "Projection": {"ProjectionType": "ALL"},
-            }
-        ],
-        StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"},
-    )
-    dynamodb.create_table(
-        TableName=names.stats_table,
-        BillingMode="PAY_PER_REQUEST",
-        AttributeDefinitions=[{"AttributeName": schema.STATS_PARTITION_KEY, "AttributeType": "S"}],
-        KeySchema=[{"AttributeName": schema.STATS_PARTITION_KEY, "KeyType": "HASH"}],
-    )
-    dynamodb.create_table(
-        TableName=names.idempotency_table,
-        BillingMode="PAY_PER_REQUEST",
-        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
-        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
-    )
-    dynamodb.update_time_to_live(
-        TableName=names.idempotency_table, TimeToLiveSpecification={"Enabled": True, "AttributeName": "expiration"}
-    )
+    for call, shape in table_shapes().items():
+        name = names.table(call)
+        dynamodb.create_table(**create_table_request(name, shape))
+        if shape.ttl_attribute:
+            dynamodb.update_time_to_live(
+                TableName=name, TimeToLiveSpecification={"Enabled": True, "AttributeName": shape.ttl_attribute}
+            )
 
 
 def put_parameters(

@@ -22,3 +22,13 @@ def test_missing_and_invalid_variables_are_named(monkeypatch):
 
     assert "WORKOUTS_TABLE_NAME (missing)" in str(raised.value)
     assert "USER_BINDING" in str(raised.value)
+
+
+def test_the_in_process_stacks_set_exactly_the_variables_each_function_reads():
+    """workout_local.names writes the variable names once more (their values come from the composition): they must
+    be the ones the settings models read, as the deployed functions' are (tests/contract/test_contract.py)."""
+    from workout_local.names import StackNames
+
+    names = StackNames()
+    assert set(names.process_env()) == env_var_names(ProcessSettings)
+    assert set(names.stats_env()) == env_var_names(StatsSettings)
