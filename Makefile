@@ -18,7 +18,7 @@ ZIP := dist/workout-log-$(RUNTIME)-$(ARCH).zip
 # filesystem mirror where one exists, else from the registry through a plugin cache (local/workout_local/terraform.py).
 TERRAFORM := PYTHONPATH=local $(BIN)/python -m workout_local.terraform
 
-.PHONY: help install build lock test lint typecheck fmt pytest unit contract e2e reliability tf run load bench plan apply mutation openapi checkov clean terraform
+.PHONY: help install build lock test lint typecheck fmt pytest inprocess contract e2e reliability tf run load bench plan apply mutation openapi checkov clean terraform
 
 help: ## List the targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -62,8 +62,8 @@ checkov: $(CHECKOV_VENV)/.installed ## Policy gate: checkov over modules/ and en
 pytest: $(VENV)/.installed ## Every pytest suite, in $(WORKERS) workers (the Terraform/emulator tier in one of them)
 	$(BIN)/python -m pytest -n $(WORKERS) --dist loadgroup
 
-unit: $(VENV)/.installed ## One tier: the handlers in-process on moto (tests/unit)
-	$(BIN)/python -m pytest tests/unit
+inprocess: $(VENV)/.installed ## One tier: the package in-process on moto: handlers, store, layers, round trip (tests/inprocess)
+	$(BIN)/python -m pytest tests/inprocess
 
 contract: $(VENV)/.installed ## One tier: what terraform apply made agrees with the package; least privilege (tests/contract)
 	$(BIN)/python -m pytest tests/contract

@@ -26,8 +26,8 @@ MAIN = "modules/workout-log/main.tf"
 # The contract suite on what `terraform apply` made of dev; module mutations are for the modules' own tests.
 CONTRACT = "tests/contract"
 MODULE_TESTS = "tests/terraform/test_modules.py"
-ROUND_TRIP = "tests/unit/test_round_trip.py"
-LAYERS = "tests/unit/test_layers.py"
+ROUND_TRIP = "tests/inprocess/test_round_trip.py"
+LAYERS = "tests/inprocess/test_layers.py"
 DAL = "lambda/src/workout_log/dal/dynamodb.py"
 LOGIC = "lambda/src/workout_log/logic/workouts.py"
 
@@ -75,7 +75,7 @@ MUTATIONS = [
     # A fact of the composition written again into local/ (tests/contract/test_local_copies.py).
     Mutation("local copy of the stream view type", "local/workout_local/provision.py",
              '"StreamViewType": shape.stream_view_type', '"StreamViewType": "NEW_AND_OLD_IMAGES"'),
-    # HTTP in the domain layer (tests/unit/test_layers.py).
+    # HTTP in the domain layer (tests/inprocess/test_layers.py).
     Mutation("logic answers with HTTP itself", "lambda/src/workout_log/logic/config.py",
              "from workout_log.models.errors import DependencyUnavailable",
              "from workout_log.http_errors import ApiError as DependencyUnavailable", LAYERS),

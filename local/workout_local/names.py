@@ -1,6 +1,6 @@
 """Names of an in-process stack's resources and the environment each handler gets (no AWS imports here). Names,
 defaults and constants are the composition's (modules/workout-log, read by workout_local.composition); the
-variable names are the ones the package's settings models read (tests/unit/test_settings.py)."""
+variable names are the ones the package's settings models read (tests/inprocess/test_settings.py)."""
 
 from __future__ import annotations
 
