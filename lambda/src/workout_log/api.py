@@ -36,8 +36,12 @@ from workout_log.models.errors import (
 from workout_log.observability import logger
 from workout_log.request import capped, echo, normalise
 
-# Every route the service serves, so that a known path with another method is a 405, not a 404.
-ROUTES: dict[str, tuple[str, ...]] = {"/workouts": ("POST",), "/stats/{userId}": ("GET",)}
+# Every route the service serves, in API Gateway's path syntax, so that a known path with another method is a 405,
+# not a 404. The handlers register these paths (route_rule); Terraform's routes are checked against them on the
+# applied API (tests/contract/test_contract.py).
+WORKOUTS_PATH = "/workouts"
+STATS_PATH = "/stats/{userId}"
+ROUTES: dict[str, tuple[str, ...]] = {WORKOUTS_PATH: ("POST",), STATS_PATH: ("GET",)}
 _ROUTE_PATTERNS = [(re.compile(re.sub(r"\{[^/]+\}", "[^/]+", path)), methods) for path, methods in ROUTES.items()]
 
 # DynamoDB error codes that mean "slow down": answered 503 with Retry-After once the SDK's own retries are spent.
@@ -72,6 +76,11 @@ def answer_for(error: DomainError) -> ApiError:
     details = error.problems if isinstance(error, InvalidRequest) else []
     headers = {"Retry-After": str(error.retry_after)} if isinstance(error, Retryable) else {}
     return ApiError(status, code, error.message, details, headers)
+
+
+def route_rule(path: str) -> str:
+    """A path in Powertools' rule syntax: "/stats/{userId}" -> "/stats/<userId>"."""
+    return re.sub(r"\{([^/]+)\}", r"<\1>", path)
 
 
 def error_responses(descriptions: dict[int, str]) -> dict[int, OpenAPIResponse]:

@@ -36,7 +36,7 @@ router = Router()
 
 
 @router.post(
-    "/workouts",
+    api.WORKOUTS_PATH,
     summary="Store a workout log",
     responses={201: {"description": "Stored", "content": {"application/json": {"model": Workout}}}, **_ERRORS},
 )

@@ -21,7 +21,7 @@ router = Router()
 
 
 @router.get(
-    "/stats/<userId>",
+    api.route_rule(api.STATS_PATH),
     summary="A user's workout statistics",
     responses={
         200: {"description": "Statistics", "content": {"application/json": {"model": UserStats}}},
