@@ -43,3 +43,29 @@ def test_every_make_command_the_readme_shows_exists():
     for command in sorted(commands):
         dry = subprocess.run(["make", "-n", *command.split()], cwd=ROOT, capture_output=True, text=True, check=False)
         assert dry.returncode == 0, f"make {command}: {dry.stderr}"
+
+
+def test_make_help_runs_and_lists_every_target_the_readme_shows():
+    import re
+
+    readme = (ROOT / "README.md").read_text()
+    shown = {command.split()[0] for command in re.findall(r"\bmake ([a-z0-9-]+)", readme)}
+    listed = subprocess.run(["make", "-s", "help"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    targets = {line.split()[0] for line in listed.splitlines() if line.strip()}
+
+    assert shown <= targets, f"the README shows targets `make help` does not list: {sorted(shown - targets)}"
+
+
+def test_make_openapi_gives_the_committed_document():
+    """What `make openapi` writes (its recipe, run here with stdout captured) is docs/openapi.json as committed."""
+    import os
+
+    generated = subprocess.run(
+        [sys.executable, "-m", "workout_local.openapi"],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "local")},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert generated == (ROOT / "docs" / "openapi.json").read_text(), "run `make openapi` and commit the result"
