@@ -110,7 +110,9 @@ class LocalStack:
 
     def handler_environment(self) -> dict[str, str]:
         """What a developer exports to invoke the POST /workouts handler directly against the emulator."""
-        return self.function_environment(self.routes["POST /workouts"])
+        from workout_log.api import WORKOUTS_PATH
+
+        return self.function_environment(self.routes[f"POST {WORKOUTS_PATH}"])
 
     # -- lifecycle ------------------------------------------------------------------------------------------------
     def start(self) -> LocalStack:

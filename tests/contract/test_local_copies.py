@@ -1,7 +1,8 @@
-"""What runs without Terraform (the in-process moto stack of the unit and reliability suites, the benchmarks) is
-made from the composition's own declarations (local/workout_local/composition.py reads modules/workout-log), and is
-what `terraform apply` makes: its tables are compared with the ones Terraform created in dev's emulator. A second
-copy of a composition fact written into local/ fails the last test."""
+"""What runs without Terraform (the in-process moto stack of the in-process and reliability suites, the benchmarks)
+is made from the composition's own declarations (local/workout_local/composition.py reads modules/workout-log), and
+is what `terraform apply` makes: its tables are compared with the ones Terraform created in dev's emulator. A second
+copy of a composition fact written into local/, or of a route written outside workout_log/api.py, fails the scans
+at the end."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from tfconfig import ENVIRONMENTS, ROOT
 from workout_local.composition import local_value, table_shapes, variable_default
 
 LOCAL = ROOT / "local" / "workout_local"
+PACKAGE = ROOT / "lambda" / "src" / "workout_log"
 
 
 def shape(dynamodb: Any, name: str) -> dict[str, Any]:
@@ -94,3 +96,21 @@ def test_local_code_writes_no_fact_of_the_composition_again(path: Path):
 
     copies = sorted({text for text in written_strings(path) if text in facts})
     assert copies == [], f"{path.relative_to(ROOT)} writes {copies}: read them from workout_local.composition"
+
+
+def route_facts() -> set[str]:
+    """Each route's path and its "METHOD /path" key, as workout_log.api declares them once."""
+    from workout_log import api
+
+    return set(api.ROUTES) | {f"{method} {path}" for path, methods in api.ROUTES.items() for method in methods}
+
+
+ROUTE_SCANNED = sorted(
+    (set(LOCAL.glob("*.py")) | set(PACKAGE.rglob("*.py"))) - {LOCAL / "composition.py", PACKAGE / "api.py"}
+)
+
+
+@pytest.mark.parametrize("path", ROUTE_SCANNED, ids=lambda p: str(p.relative_to(ROOT)))
+def test_no_route_is_written_outside_the_api_module(path: Path):
+    copies = sorted({text for text in written_strings(path) if text in route_facts()})
+    assert copies == [], f"{path.relative_to(ROOT)} writes {copies}: use workout_log.api's paths"
