@@ -114,3 +114,22 @@ ROUTE_SCANNED = sorted(
 def test_no_route_is_written_outside_the_api_module(path: Path):
     copies = sorted({text for text in written_strings(path) if text in route_facts()})
     assert copies == [], f"{path.relative_to(ROOT)} writes {copies}: use workout_log.api's paths"
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [('"userId"', "userId"), (['"a"', '"b"'], ["a", "b"]), (240, 240), ("${(local.type_index_name)}", "byTypeAndTime")],
+)
+def test_the_reader_takes_literals_and_literal_locals(text, value):
+    from workout_local.composition import _literal
+
+    assert _literal(text) == value
+
+
+@pytest.mark.parametrize("text", ['"${local.name_prefix}-workouts"', "${var.environment}", "${module.api.name}"])
+def test_the_reader_refuses_what_is_not_a_literal(text):
+    """A fact the composition computes cannot be read without Terraform: the reader says so rather than guess."""
+    from workout_local.composition import _literal
+
+    with pytest.raises(ValueError, match="is not a literal"):
+        _literal(text)

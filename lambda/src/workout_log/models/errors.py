@@ -49,7 +49,7 @@ class RequestInProgress(Retryable):
 
 
 class DependencyUnavailable(Retryable):
-    """A store the service needs (configuration, tables) cannot answer now."""
+    """A store the service needs cannot answer now (the configuration store, before any good read)."""
 
 
 class ConfigurationError(RuntimeError):
