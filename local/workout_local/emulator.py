@@ -28,25 +28,19 @@ misreports, so that `terraform apply` of every environment completes and the pla
    AmazonAPIGatewayPushToCloudWatchLogs (the API Gateway account role) fails with NoSuchEntity. The emulator
    loads them (about 1,600 policies, 0.05 s).
 
-And one gap that matters to the least-privilege proof (tests/contract/test_least_privilege.py), when IAM
-enforcement is switched on (POST "0" to /moto-api/reset-auth; "inf" switches it off again):
-
-6. Resources in IAM decisions. moto 5.2.5 authorises DynamoDB and SSM requests against resource "*", so a policy
-   scoped to a table's ARN denies even its allowed actions, and it authorises TransactWriteItems as one action
-   that AWS does not have. `install_resource_authorization` makes it decide as AWS does ("Using IAM with DynamoDB
-   transactions" and the Service Authorization Reference): each request against the ARN of the table (or
-   `<table>/index/<name>` for an index) or parameter it names, and a transaction item by item, as PutItem,
-   UpdateItem, DeleteItem or ConditionCheckItem (GetItem for TransactGetItems) on that item's table.
+Test suites can add behaviour of their own: `Emulator(extensions=[...])` (and `--extension FILE` for the process)
+runs each extension's `install()` before the server starts. The least-privilege suite uses one to make IAM
+decisions per resource (tests/support/iam.py).
 """
 
 from __future__ import annotations
 
 import copy
-import functools
 import json
 import os
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
 MOTO_VERSION = "5.2.5"
@@ -206,89 +200,26 @@ def install_terraform_gaps() -> None:
     response.terraform_gaps_filled = True
 
 
-TRANSACTION_ITEM_ACTIONS = {
-    "Put": "PutItem",
-    "Update": "UpdateItem",
-    "Delete": "DeleteItem",
-    "ConditionCheck": "ConditionCheckItem",
-    "Get": "GetItem",
-}
+def install_extension(path: Path) -> None:
+    """Run the `install()` of the Python file at `path` in this process (see the module docstring)."""
+    import importlib.util
 
-
-def dynamodb_authorizations(action: str, body: dict[str, Any], arn_prefix: str) -> list[tuple[str, str]]:
-    """(action, resource ARN) pairs AWS authorises for one DynamoDB request (gap 6)."""
-
-    def table(name: str) -> str:
-        return name if name.startswith("arn:") else f"{arn_prefix}:table/{name}"
-
-    if action in ("TransactWriteItems", "TransactGetItems"):
-        return [
-            (TRANSACTION_ITEM_ACTIONS[kind], table(operation["TableName"]))
-            for item in body.get("TransactItems") or []
-            for kind, operation in item.items()
-        ]
-    if action in ("BatchWriteItem", "BatchGetItem"):
-        return [(action, table(name)) for name in body.get("RequestItems") or {}]
-    if "TableName" in body:
-        resource = table(body["TableName"])
-        return [(action, f"{resource}/index/{body['IndexName']}" if body.get("IndexName") else resource)]
-    return [(action, "*")]
-
-
-def ssm_authorizations(action: str, params: dict[str, Any], arn_prefix: str) -> list[tuple[str, str]]:
-    """(action, resource ARN) pairs AWS authorises for one SSM request (gap 6)."""
-
-    def parameter(name: str) -> str:
-        return f"{arn_prefix}:parameter/{name.lstrip('/')}"
-
-    if params.get("Name"):
-        return [(action, parameter(params["Name"]))]
-    if params.get("Names"):
-        return [(action, parameter(name)) for name in params["Names"]]
-    if params.get("Path"):
-        return [(action, parameter(params["Path"]))]
-    return [(action, "*")]
-
-
-def install_resource_authorization() -> None:
-    """Gap 6 of the module docstring. Idempotent; changes nothing while IAM enforcement is off."""
-    from moto.dynamodb.responses import DynamoHandler
-    from moto.iam.access_control import IAMRequest
-    from moto.ssm.responses import SimpleSystemManagerResponse
-    from moto.utilities.utils import get_partition
-
-    if getattr(DynamoHandler, "resource_authorization", False):
-        return
-
-    def authorize_each(self: Any, pairs: list[tuple[str, str]]) -> None:
-        for action, resource in pairs:
-            # moto passes the request's own action name; AWS authorises the pair's (a transaction's item action).
-            self._authenticate_and_authorize_action(functools.partial(request_for, action), resource)
-
-    def request_for(item_action: str, **arguments: Any) -> IAMRequest:
-        return IAMRequest(**{**arguments, "action": item_action})
-
-    def arn_prefix(self: Any, service: str) -> str:
-        return f"arn:{get_partition(self.region)}:{service}:{self.region}:{self.current_account}"
-
-    def dynamodb(self: Any, resource: str = "*") -> None:
-        body = self.body if isinstance(self.body, dict) else {}
-        authorize_each(self, dynamodb_authorizations(self._get_action(), body, arn_prefix(self, "dynamodb")))
-
-    def ssm(self: Any, resource: str = "*") -> None:
-        params = {key: self._get_param(key) for key in ("Name", "Names", "Path")}
-        authorize_each(self, ssm_authorizations(self._get_action(), params, arn_prefix(self, "ssm")))
-
-    DynamoHandler._authenticate_and_authorize_normal_action = dynamodb
-    SimpleSystemManagerResponse._authenticate_and_authorize_normal_action = ssm
-    DynamoHandler.resource_authorization = True
+    spec = importlib.util.spec_from_file_location(f"emulator_extension_{path.stem}", path)
+    if spec is None or spec.loader is None:
+        raise RuntimeError(f"{path} is not a Python file")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.install()
 
 
 class Emulator:
     """moto's server on loopback, serialised and with item-level transaction rollback."""
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 0, region: str = "us-east-1") -> None:
+    def __init__(
+        self, host: str = "127.0.0.1", port: int = 0, region: str = "us-east-1", extensions: Sequence[Path] = ()
+    ) -> None:
         self.host, self.port, self.region = host, port, region
+        self.extensions = tuple(extensions)
         self._server: Any = None
         self._thread: threading.Thread | None = None
         self._saved_setting: str | None = None
@@ -308,7 +239,8 @@ class Emulator:
         # (the tests use one) does not make every later mock_aws load AWS's managed policies (about 1.5 s each).
         self._saved_setting = os.environ.get("MOTO_IAM_LOAD_MANAGED_POLICIES")
         install_terraform_gaps()
-        install_resource_authorization()
+        for extension in self.extensions:
+            install_extension(extension)
         app = SerializedApp(DomainDispatcherApplication(create_backend_app))
         self._server = make_server(self.host, self.port, app, threaded=True, request_handler=_Quiet)
         self.port = self._server.server_port
@@ -352,21 +284,30 @@ class EmulatorProcess:
     """The same emulator in a child process, so that moto has a core of its own while the handlers run in the
     parent, as Lambda and DynamoDB run on different machines. Same interface as Emulator."""
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 0, region: str = "us-east-1") -> None:
+    def __init__(
+        self, host: str = "127.0.0.1", port: int = 0, region: str = "us-east-1", extensions: Sequence[Path] = ()
+    ) -> None:
         self.host, self.port, self.region = host, port, region
+        self.extensions = tuple(extensions)
         self._process: Any = None
 
     def start(self) -> EmulatorProcess:
         import subprocess
         import sys
-        from pathlib import Path
 
-        package_root = str(Path(__file__).resolve().parent.parent)
-        env = {**__import__("os").environ, "PYTHONPATH": package_root}
+        extensions = [argument for path in self.extensions for argument in ("--extension", str(path))]
         self._process = subprocess.Popen(  # noqa: S603 - our own module, fixed arguments
-            [sys.executable, "-m", "workout_local.emulator", "--host", self.host, "--port", str(self.port)],
+            [
+                sys.executable,
+                "-m",
+                "workout_local.emulator",
+                "--host",
+                self.host,
+                "--port",
+                str(self.port),
+                *extensions,
+            ],
             stdout=subprocess.PIPE,
-            env=env,
             text=True,
         )
         ready = self._process.stdout.readline().strip()
@@ -397,8 +338,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="Run the embedded AWS emulator alone (moto, serialised).")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--extension", type=Path, action="append", default=[], help="a file whose install() to run")
     args = parser.parse_args()
-    emulator = Emulator(args.host, args.port).start()
+    emulator = Emulator(args.host, args.port, extensions=args.extension).start()
     print(f"listening {emulator.endpoint}", flush=True)
     stopped = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopped.set())

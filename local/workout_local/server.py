@@ -3,18 +3,23 @@ AWS emulator.
 
 python -m workout_local.server [--port 3000] [--emulator-port 0] [--environment dev] [--require-signature]
                                [--user-binding none|cognito] [--log-level INFO] [--instances 3]
-                               [--package dist/<zip>] [--work build/local-stack]
+                               [--package dist/<zip>] [--work DIR]
 
 The stack starts the emulator, applies environments/<environment> to it (workout_local.deploy), and then serves
 the routes of the REST API Terraform created: each route goes to the handler of the function its integration
 invokes, in worker processes that carry exactly that function's environment variables from the state.
+
+Each stack applies in a folder of its own (build/local-stack/<environment>-<random>/, removed when it stops), so
+any number of stacks, of one environment or several, can run at once from one checkout.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import signal
+import tempfile
 import threading
 import time
 from dataclasses import dataclass
@@ -24,7 +29,8 @@ from typing import Any
 from workout_local.deploy import DEFAULT_PACKAGE, DeployedFunction, Deployment
 from workout_local.terraform import ROOT
 
-DEFAULT_WORK = ROOT / "build" / "local-stack"
+# Where each stack's applied copy and state live, one folder per stack.
+WORK_ROOT = ROOT / "build" / "local-stack"
 
 
 @dataclass(frozen=True)
@@ -53,7 +59,7 @@ class LocalStack:
     """Emulator + `terraform apply` of one environment + the local API Gateway, all on loopback.
 
     Pass `emulator` and `deployment` to serve an environment already applied (the test suites share one apply);
-    otherwise `start` makes both.
+    otherwise `start` makes both, in `work` if given, else in a new folder under WORK_ROOT that `stop` removes.
     """
 
     def __init__(
@@ -65,7 +71,7 @@ class LocalStack:
         log_level: str | None = None,
         user_binding: str | None = None,
         max_instances: int = 3,
-        work: Path = DEFAULT_WORK,
+        work: Path | None = None,
         package: Path = DEFAULT_PACKAGE,
         emulator: Any = None,
         deployment: Deployment | None = None,
@@ -78,6 +84,7 @@ class LocalStack:
         self.user_binding = user_binding
         self.max_instances = max_instances
         self.work = work
+        self._owns_work = False
         self.package = package
         self.emulator = emulator
         self.deployment = deployment
@@ -125,16 +132,19 @@ class LocalStack:
         if self.emulator is None:
             self.emulator = EmulatorProcess(port=self.emulator_port).start()
         if self.deployment is None:
-            variables = {}
+            settings = {}
             if self.log_level:
-                variables["log_level"] = self.log_level
+                settings["log_level"] = self.log_level
             if self.user_binding:
-                variables["user_binding"] = self.user_binding
+                settings["user_binding"] = self.user_binding
+            if self.work is None:
+                WORK_ROOT.mkdir(parents=True, exist_ok=True)
+                self.work, self._owns_work = Path(tempfile.mkdtemp(prefix=f"{self.environment}-", dir=WORK_ROOT)), True
             started = time.perf_counter()
             try:
-                self.deployment = deploy(self.environment, self.emulator.endpoint, self.work, variables, self.package)
+                self.deployment = deploy(self.environment, self.emulator.endpoint, self.work, settings, self.package)
             except BaseException:
-                self.emulator.stop()
+                self.stop()
                 raise
             self.apply_seconds = time.perf_counter() - started
         os.environ.pop("AWS_PROFILE", None)
@@ -179,6 +189,8 @@ class LocalStack:
             instances.stop()
         if self.emulator is not None and self._owns_emulator:
             self.emulator.stop()
+        if self._owns_work and self.work is not None:
+            shutil.rmtree(self.work, ignore_errors=True)
 
 
 def banner(stack: LocalStack) -> str:
@@ -230,20 +242,24 @@ def main() -> None:
         "--environment",
         default="dev",
         choices=("dev", "staging", "prod"),
-        help="environments/<name> to apply to the emulator, with its terraform.tfvars",
+        help="environments/<name> to apply to the emulator, with its settings",
     )
     parser.add_argument("--require-signature", action="store_true", help="refuse unsigned requests, like AWS_IAM")
     parser.add_argument(
-        "--user-binding", choices=("none", "cognito"), help="override the environment's user_binding variable"
+        "--user-binding", choices=("none", "cognito"), help="override the environment's user_binding setting"
     )
     parser.add_argument(
         "--log-level",
         default=os.environ.get("LOG_LEVEL"),
-        help="override the environment's log_level variable (DEBUG, INFO, WARNING, ERROR)",
+        help="override the environment's log_level setting (DEBUG, INFO, WARNING, ERROR)",
     )
     parser.add_argument("--instances", type=int, default=3, help="worker processes per function (Lambda instances)")
     parser.add_argument("--package", type=Path, default=DEFAULT_PACKAGE, help="the Lambda zip (`make build` makes it)")
-    parser.add_argument("--work", type=Path, default=DEFAULT_WORK, help="where the applied copy and its state live")
+    parser.add_argument(
+        "--work",
+        type=Path,
+        help="where the applied copy and its state live (default: a new folder under build/local-stack)",
+    )
     args = parser.parse_args()
 
     print(f"applying environments/{args.environment} to the embedded AWS emulator (terraform apply)...", flush=True)

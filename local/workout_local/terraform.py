@@ -146,7 +146,7 @@ def run(
     process = subprocess.Popen(  # noqa: S603 - this module, fixed interpreter
         [sys.executable, "-m", "workout_local.terraform", *args],
         cwd=cwd,
-        env={**terraform_environment(env), "PYTHONPATH": str(Path(__file__).resolve().parent.parent)},
+        env=terraform_environment(env),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from tfconfig import ROOT
+from support.terraform import ROOT
 
 sys.path.insert(0, str(ROOT / "scripts"))
 from build_lambda import build, lock_path, locked, sbom_path, zip_distributions

@@ -16,7 +16,7 @@ import zipfile
 
 import pytest
 
-from tfconfig import ENVIRONMENTS, ROOT
+from support.terraform import ENVIRONMENTS, ROOT
 from workout_log import api
 from workout_log.dal import dynamodb as schema
 from workout_log.logic.config import parameter_names

@@ -26,9 +26,9 @@ import pytest
 import urllib3
 from botocore.exceptions import ClientError
 
-from helpers import workout
-from support import reset_process_state
-from tfconfig import ENVIRONMENTS
+from support.handlers import workout
+from support.inprocess import reset_process_state
+from support.terraform import ENVIRONMENTS
 from workout_local.events import LambdaContext, api_event, identity
 from workout_local.server import emulator_environment
 

@@ -1,8 +1,7 @@
-"""What runs without Terraform (the in-process moto stack of the in-process and reliability suites, the benchmarks)
-is made from the composition's own declarations (local/workout_local/composition.py reads modules/workout-log), and
-is what `terraform apply` makes: its tables are compared with the ones Terraform created in dev's emulator. A second
-copy of a composition fact written into local/, or of a route written outside workout_log/api.py, fails the scans
-at the end."""
+"""What runs without Terraform is what `terraform apply` makes: the in-process stack of the in-process and
+reliability suites (tests/support/inprocess.py, plain data) is compared with what Terraform created in dev's
+emulator, so a change to the composition that the copy misses fails here. A route written outside
+workout_log/api.py fails the scan at the end."""
 
 from __future__ import annotations
 
@@ -12,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from tfconfig import ENVIRONMENTS, ROOT
-from workout_local.composition import local_value, table_shapes, variable_default
+from support import inprocess
+from support.terraform import ENVIRONMENTS, ROOT
 
 LOCAL = ROOT / "local" / "workout_local"
 PACKAGE = ROOT / "lambda" / "src" / "workout_log"
@@ -36,40 +35,53 @@ def shape(dynamodb: Any, name: str) -> dict[str, Any]:
     }
 
 
-def test_the_in_process_tables_are_the_tables_terraform_made(emulated):
+def parameters(ssm: Any, prefix: str) -> dict[str, tuple[str, str]]:
+    """name under the prefix -> (type, value)."""
+    found = ssm.get_parameters_by_path(Path=prefix, Recursive=True)["Parameters"]
+    return {p["Name"].removeprefix(prefix): (p["Type"], p["Value"]) for p in found}
+
+
+@pytest.fixture(scope="module")
+def dev(emulated):
+    if "dev" not in ENVIRONMENTS:
+        pytest.skip("compares with dev, which deploys the composition's defaults")
+    return emulated["dev"]
+
+
+def test_the_in_process_tables_are_the_tables_terraform_made(dev):
     import boto3
     from moto import mock_aws
 
-    from workout_local.names import StackNames
-    from workout_local.provision import create_tables
-
-    if "dev" not in ENVIRONMENTS:
-        pytest.skip("compares with dev")
-    deployed_client = emulated["dev"].emulator.client("dynamodb")
-    applied = {t["values"]["name"] for t in emulated["dev"].deployment.resources("aws_dynamodb_table")}
-    names = StackNames(prefix="workout-log-dev")
-    assert {names.table(call) for call in table_shapes()} == applied, "the local names are not the applied ones"
-    deployed = {call: shape(deployed_client, names.table(call)) for call in table_shapes()}
+    names = inprocess.StackNames(prefix="workout-log-dev")
+    applied = {t["values"]["name"] for t in dev.deployment.resources("aws_dynamodb_table")}
+    assert {names.prefix + suffix for suffix in inprocess.TABLES} == applied, "the table names are not the applied ones"
+    deployed = {name: shape(dev.emulator.client("dynamodb"), name) for name in sorted(applied)}
 
     with mock_aws():
         client = boto3.client("dynamodb", region_name="us-east-1")
-        create_tables(client, names)
-        in_process = {call: shape(client, names.table(call)) for call in table_shapes()}
+        inprocess.create_tables(client, names)
+        in_process = {name: shape(client, name) for name in sorted(applied)}
 
     assert in_process == deployed
 
 
-def composition_facts() -> set[str]:
-    """Every string the composition declares that local code needs: keys, indexes, time to live, stream, table
-    name suffixes, workout types, the service name and metrics namespace."""
-    facts = {local_value("service_name"), local_value("metrics_ns"), *variable_default("workout_types")}
-    for table in table_shapes().values():
-        facts |= {table.name_suffix, table.hash_key.name}
-        facts |= {table.range_key.name} if table.range_key else set()
-        facts |= {value for value in (table.ttl_attribute, table.stream_view_type) if value}
-        for index, (hash_key, range_key, _) in table.indexes.items():
-            facts |= {index, hash_key.name} | ({range_key.name} if range_key else set())
-    return facts
+def test_the_in_process_parameters_and_constants_are_the_composition_defaults(dev):
+    import boto3
+    from moto import mock_aws
+
+    process = dev.deployment.functions()["process_workout"].environment
+    deployed = parameters(dev.emulator.client("ssm"), process["CONFIG_PARAMETER_PREFIX"])
+    with mock_aws():
+        client = boto3.client("ssm", region_name="us-east-1")
+        inprocess.put_parameters(client, inprocess.NAMES)
+        in_process = parameters(client, inprocess.NAMES.parameter_prefix)
+
+    assert in_process == deployed
+    copied = {
+        name: inprocess.NAMES.process_env()[name]
+        for name in ("POWERTOOLS_SERVICE_NAME", "POWERTOOLS_METRICS_NAMESPACE")
+    }
+    assert copied == {name: process[name] for name in copied}
 
 
 def written_strings(path: Path) -> list[str]:
@@ -88,16 +100,6 @@ def written_strings(path: Path) -> list[str]:
     ]
 
 
-# composition.py is the reader: it names the composition's folder, nothing it reads.
-@pytest.mark.parametrize("path", sorted(set(LOCAL.glob("*.py")) - {LOCAL / "composition.py"}), ids=lambda p: p.name)
-def test_local_code_writes_no_fact_of_the_composition_again(path: Path):
-    facts = composition_facts()
-    assert "byTypeAndTime" in facts and "running" in facts  # the reader found them
-
-    copies = sorted({text for text in written_strings(path) if text in facts})
-    assert copies == [], f"{path.relative_to(ROOT)} writes {copies}: read them from workout_local.composition"
-
-
 def route_facts() -> set[str]:
     """Each route's path and its "METHOD /path" key, as workout_log.api declares them once."""
     from workout_log import api
@@ -105,31 +107,10 @@ def route_facts() -> set[str]:
     return set(api.ROUTES) | {f"{method} {path}" for path, methods in api.ROUTES.items() for method in methods}
 
 
-ROUTE_SCANNED = sorted(
-    (set(LOCAL.glob("*.py")) | set(PACKAGE.rglob("*.py"))) - {LOCAL / "composition.py", PACKAGE / "api.py"}
-)
+ROUTE_SCANNED = sorted((set(LOCAL.glob("*.py")) | set(PACKAGE.rglob("*.py"))) - {PACKAGE / "api.py"})
 
 
 @pytest.mark.parametrize("path", ROUTE_SCANNED, ids=lambda p: str(p.relative_to(ROOT)))
 def test_no_route_is_written_outside_the_api_module(path: Path):
     copies = sorted({text for text in written_strings(path) if text in route_facts()})
     assert copies == [], f"{path.relative_to(ROOT)} writes {copies}: use workout_log.api's paths"
-
-
-@pytest.mark.parametrize(
-    ("text", "value"),
-    [('"userId"', "userId"), (['"a"', '"b"'], ["a", "b"]), (240, 240), ("${(local.type_index_name)}", "byTypeAndTime")],
-)
-def test_the_reader_takes_literals_and_literal_locals(text, value):
-    from workout_local.composition import _literal
-
-    assert _literal(text) == value
-
-
-@pytest.mark.parametrize("text", ['"${local.name_prefix}-workouts"', "${var.environment}", "${module.api.name}"])
-def test_the_reader_refuses_what_is_not_a_literal(text):
-    """A fact the composition computes cannot be read without Terraform: the reader says so rather than guess."""
-    from workout_local.composition import _literal
-
-    with pytest.raises(ValueError, match="is not a literal"):
-        _literal(text)

@@ -5,7 +5,7 @@ from typing import Any
 
 import pytest
 
-from support import running_local_stack
+from support.stack import running_local_stack
 
 
 @pytest.fixture(scope="module")

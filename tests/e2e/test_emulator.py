@@ -1,5 +1,6 @@
-"""The embedded emulator: atomic requests, item-level transaction rollback, and each gap it fills for the aws
-provider and for IAM decisions, all pinned to moto 5.2.5."""
+"""The embedded emulator: atomic requests, item-level transaction rollback, each gap it fills for the aws provider,
+and the least-privilege suite's extension for IAM decisions per resource (tests/support/iam.py), all pinned to moto
+5.2.5."""
 
 from __future__ import annotations
 
@@ -12,9 +13,10 @@ from botocore.exceptions import ClientError
 @pytest.fixture(scope="module")
 def emulator():
     """In this process (unlike `make run`'s child process), so that tests can look at moto's state."""
+    from support import iam
     from workout_local.emulator import Emulator
 
-    running = Emulator().start()
+    running = Emulator(extensions=[iam.EXTENSION]).start()
     yield running
     running.stop()
 
@@ -130,7 +132,7 @@ def test_concurrent_transactions_are_atomic(dynamodb):
     assert total["n"] == {"N": "1000"}
 
 
-# -- the gaps filled for the hashicorp/aws provider (emulator.py, 3-5) and for IAM decisions (6) -------------------
+# -- the gaps filled for the hashicorp/aws provider (emulator.py, 3-5) and IAM per resource (support/iam.py) ------
 
 
 def test_gap_3_scalable_targets_keep_their_tags(emulator):
@@ -202,14 +204,14 @@ def test_gap_5_aws_managed_policies_exist(emulator):
         ("ListTables", {}, [("ListTables", "*")]),
     ],
 )  # fmt: skip
-def test_gap_6_dynamodb_requests_are_authorised_per_resource_and_item(action, body, expected):
-    from workout_local.emulator import dynamodb_authorizations
+def test_iam_dynamodb_requests_are_authorised_per_resource_and_item(action, body, expected):
+    from support.iam import dynamodb_authorizations
 
     assert dynamodb_authorizations(action, body, "arn:aws:dynamodb:r:1") == expected
 
 
-def test_gap_6_ssm_requests_are_authorised_per_parameter():
-    from workout_local.emulator import ssm_authorizations
+def test_iam_ssm_requests_are_authorised_per_parameter():
+    from support.iam import ssm_authorizations
 
     prefix = "arn:aws:ssm:r:1"
     assert ssm_authorizations("GetParameter", {"Name": "/a/b"}, prefix) == [("GetParameter", f"{prefix}:parameter/a/b")]
@@ -219,7 +221,7 @@ def test_gap_6_ssm_requests_are_authorised_per_parameter():
     ]
 
 
-def test_gap_6_an_enforcing_emulator_decides_on_the_table_arn(emulator, dynamodb):
+def test_iam_an_enforcing_emulator_decides_on_the_table_arn(emulator, dynamodb):
     """A role allowed GetItem on one table reads it, and is denied the same action on another table and the
     transaction item it has no action for; moto 5.2.5 alone would deny the first read too (resource "*")."""
     import json

@@ -10,9 +10,9 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from helpers import workout
-from hostile import JSON_MEDIA_TYPES, JSON_VALUES, OTHER_MEDIA_TYPES
-from http_client import request
+from support.handlers import workout
+from support.hostile import JSON_MEDIA_TYPES, JSON_VALUES, OTHER_MEDIA_TYPES
+from support.http_client import request
 
 EXAMPLES = 250
 

@@ -8,9 +8,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from helpers import workout
-from http_client import request
-from support import running_local_stack
+from support.handlers import workout
+from support.http_client import request
+from support.stack import running_local_stack
 from workout_local.gateway import LOCAL_CALLERS
 
 SERVICE = ("AKIALOCALSERVICE0001", LOCAL_CALLERS["AKIALOCALSERVICE0001"].secret_key)
@@ -71,7 +71,7 @@ def test_idempotent_retries_store_once(stack):
 
 class TestSigV4:
     def test_a_signed_request_is_accepted_and_the_identity_reaches_the_handler(self, emulated):
-        """prod binds users to their Cognito identity (user_binding = "cognito" in its tfvars)."""
+        """prod binds users to their Cognito identity (user_binding = "cognito" in environments/prod/main.tf)."""
         cognito_id = LOCAL_CALLERS["ASIALOCALCOGNITO0001"].cognito_identity_id
         if "prod" not in emulated:
             pytest.skip("prod is not among TEST_ENVIRONMENTS")
@@ -129,7 +129,7 @@ def test_many_concurrent_writes_give_exact_totals(stack):
 
 
 def test_the_served_openapi_document_is_the_committed_one(stack):
-    from tfconfig import ROOT
+    from support.terraform import ROOT
 
     served = request("GET", f"{stack.url}/openapi.json").body
     committed = json.loads((ROOT / "docs" / "openapi.json").read_text())

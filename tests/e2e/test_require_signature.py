@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from helpers import workout
-from http_client import request
-from support import running_local_stack
+from support.handlers import workout
+from support.http_client import request
+from support.stack import running_local_stack
 from workout_local.gateway import LOCAL_CALLERS
 
 

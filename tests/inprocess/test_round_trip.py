@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from workout_local.names import DEFAULT_MAX_DURATION_MINUTES, DEFAULT_WORKOUT_TYPES
+from support.inprocess import MAX_DURATION_MINUTES, WORKOUT_TYPES
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 
@@ -22,8 +22,8 @@ def _decimal(low: float, high: float, positive: bool = False) -> st.SearchStrate
 WORKOUTS = st.fixed_dictionaries(
     {
         "userId": st.from_regex(r"[A-Za-z0-9_.@:-]{1,40}", fullmatch=True),
-        "workoutType": st.sampled_from(DEFAULT_WORKOUT_TYPES),
-        "durationMinutes": _decimal(0, DEFAULT_MAX_DURATION_MINUTES, positive=True),
+        "workoutType": st.sampled_from(WORKOUT_TYPES),
+        "durationMinutes": _decimal(0, MAX_DURATION_MINUTES, positive=True),
         "caloriesBurned": _decimal(0, 10_000),
     },
     optional={

@@ -25,9 +25,9 @@ def test_missing_and_invalid_variables_are_named(monkeypatch):
 
 
 def test_the_in_process_stacks_set_exactly_the_variables_each_function_reads():
-    """workout_local.names writes the variable names once more (their values come from the composition): they must
-    be the ones the settings models read, as the deployed functions' are (tests/contract/test_contract.py)."""
-    from workout_local.names import StackNames
+    """support.inprocess writes the variable names once more: they must be the ones the settings models read, as
+    the deployed functions' are (tests/contract/test_contract.py)."""
+    from support.inprocess import StackNames
 
     names = StackNames()
     assert set(names.process_env()) == env_var_names(ProcessSettings)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from helpers import workout
+from support.handlers import workout
 
 
 def test_a_user_without_workouts_gets_zeros(api):

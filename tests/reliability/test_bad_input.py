@@ -10,7 +10,7 @@ from typing import Any
 import boto3
 import pytest
 
-from helpers import JSON, workout
+from support.handlers import JSON, workout
 
 ABSENT = None  # workout(field=None) leaves the field out
 
@@ -156,7 +156,7 @@ def test_malformed_request(api, aws, case, request_, status, code, fields):
 
 
 def test_the_reliability_document_quotes_this_catalogue():
-    from tfconfig import ROOT
+    from support.terraform import ROOT
 
     document = (ROOT / "docs" / "RELIABILITY.md").read_text()
 

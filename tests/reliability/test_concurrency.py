@@ -10,9 +10,9 @@ from decimal import Decimal
 
 import pytest
 
-from helpers import workout
-from http_client import request
-from support import running_local_stack
+from support.handlers import workout
+from support.http_client import request
+from support.stack import running_local_stack
 
 CONCURRENT_POSTS = 1_000
 

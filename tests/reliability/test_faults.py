@@ -8,8 +8,8 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
-from helpers import JSON, workout
-from support import table_items
+from support.handlers import JSON, workout
+from support.inprocess import table_items
 
 
 class _Body:
@@ -140,10 +140,10 @@ def test_ssm_down_on_a_cold_start_is_a_503_and_stores_nothing(api, aws):
 def test_the_emulator_rolls_back_a_transaction_that_fails_halfway(emulated):
     """A corrupted aggregate makes the Update half fail after the Put half ran: the emulator (item-level rollback)
     must leave no record without its aggregate."""
-    from support import running_local_stack
+    from support.stack import running_local_stack
 
     with running_local_stack(emulated["dev"], log_level="WARNING") as stack:
-        from http_client import request
+        from support.http_client import request
 
         client = stack.emulator.client("dynamodb")
         assert request("POST", f"{stack.url}/workouts", workout(userId="corrupt")).status == 201

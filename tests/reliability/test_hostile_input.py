@@ -16,9 +16,9 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from helpers import JSON, Answer, invoke, workout
-from hostile import JSON_MEDIA_TYPES, JSON_VALUES, OTHER_MEDIA_TYPES, assert_proxy_response, handle
-from support import table_items
+from support.handlers import JSON, Answer, invoke, workout
+from support.hostile import JSON_MEDIA_TYPES, JSON_VALUES, OTHER_MEDIA_TYPES, assert_proxy_response, handle
+from support.inprocess import table_items
 from workout_local.events import api_event
 
 # moto runs in-process: the function-scoped fixtures are reset by hand between examples (see `fresh`).

@@ -9,8 +9,8 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from helpers import workout
-from hostile import JSON_MEDIA_TYPES, JSON_VALUES, OTHER_MEDIA_TYPES, assert_proxy_response, handle
+from support.handlers import workout
+from support.hostile import JSON_MEDIA_TYPES, JSON_VALUES, OTHER_MEDIA_TYPES, assert_proxy_response, handle
 from workout_local.events import api_event, match_resource
 
 EXAMPLES = 5_000

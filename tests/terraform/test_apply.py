@@ -1,5 +1,5 @@
-"""`terraform apply` of every environment onto the embedded emulator (tests/conftest.py `emulated`), then a second
-plan that must be empty: the provider reads back exactly what it wrote. Emulator gaps are filled in
+"""`terraform apply` of every environment onto the embedded emulator (tests/support/stack.py `emulated`), then a
+second plan that must be empty: the provider reads back exactly what it wrote. Emulator gaps are filled in
 local/workout_local/emulator.py (each named there and tested in tests/e2e/test_emulator.py), so nothing here is
 ignored."""
 
@@ -10,7 +10,7 @@ from collections import Counter
 
 import pytest
 
-from tfconfig import ENVIRONMENTS
+from support.terraform import ENVIRONMENTS
 
 
 def counts(deployment) -> Counter[str]:
@@ -45,7 +45,7 @@ def test_every_environment_creates_its_stack(env, emulated):
 
 
 @pytest.mark.parametrize("env", ENVIRONMENTS)
-def test_billing_mode_and_auto_scaling_follow_the_tfvars(env, emulated):
+def test_billing_mode_and_auto_scaling_follow_the_environments_settings(env, emulated):
     deployment = emulated[env].deployment
     tables = {r["values"]["name"]: r["values"] for r in deployment.resources("aws_dynamodb_table")}
     modes = {table["billing_mode"] for table in tables.values()}
@@ -92,8 +92,8 @@ def test_the_stage_that_owns_the_account_setting_is_created_after_it(emulated):
 @pytest.mark.parametrize("env", ENVIRONMENTS)
 def test_the_execution_log_group_keeps_the_environments_retention_and_comes_before_the_stage(env, emulated):
     """API Gateway would create API-Gateway-Execution-Logs_<id>/<stage> itself, with no retention, on the stage's
-    first log line; Terraform must have it first (created, or imported on upgrade: tests/terraform/test_upgrade.py)
-    with the retention of the access logs, and the stage must depend on it."""
+    first log line; Terraform must have it first, with the retention of the access logs, and the stage must depend
+    on it."""
     deployment = emulated[env].deployment
     (api,) = [r["values"] for r in deployment.resources("aws_api_gateway_rest_api")]
     (stage,) = [r["values"] for r in deployment.resources("aws_api_gateway_stage")]
@@ -114,7 +114,7 @@ def test_the_execution_log_group_keeps_the_environments_retention_and_comes_befo
 @pytest.mark.parametrize("env", ENVIRONMENTS)
 def test_outputs_name_what_was_created(env, emulated):
     deployment = emulated[env].deployment
-    outputs = deployment.outputs
+    outputs = deployment.outputs["workout_log"]
     functions = {f.arn for f in deployment.functions().values()}
 
     assert {outputs["process_workout_function_arn"], outputs["workout_stats_function_arn"]} == functions

@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from tfconfig import ROOT
+from support.terraform import ROOT
 
 
 def test_module_readme_tables_are_current():
@@ -58,12 +58,9 @@ def test_make_help_runs_and_lists_every_target_the_readme_shows():
 
 def test_make_openapi_gives_the_committed_document():
     """What `make openapi` writes (its recipe, run here with stdout captured) is docs/openapi.json as committed."""
-    import os
-
     generated = subprocess.run(
         [sys.executable, "-m", "workout_local.openapi"],
         cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT / "local")},
         capture_output=True,
         text=True,
         check=True,

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from tfconfig import MODULE_NAMES, MODULES
+from support.terraform import MODULE_NAMES, MODULES
 
 pytestmark = pytest.mark.xdist_group("terraform-examples")
 

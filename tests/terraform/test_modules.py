@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from tfconfig import MODULE_NAMES, MODULES, terraform_in_copy
+from support.terraform import MODULE_NAMES, MODULES, terraform_in_copy
 
 # One worker runs every module's `terraform test` (the fixture below), not each worker that gets one of the tests.
 pytestmark = pytest.mark.xdist_group("terraform-modules")

@@ -10,7 +10,7 @@ import subprocess
 
 import pytest
 
-from tfconfig import ENVIRONMENTS, ROOT
+from support.terraform import ENVIRONMENTS, ROOT
 
 CHECKOV = ROOT / ".venv-checkov" / "bin" / "checkov"
 REPORTS = ROOT / "build" / "checkov"

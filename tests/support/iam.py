@@ -1,0 +1,97 @@
+"""An emulator extension for the least-privilege suite: IAM decisions per resource, as AWS makes them.
+
+moto 5.2.5 authorises DynamoDB and SSM requests against resource "*", so a policy scoped to a table's ARN denies
+even its allowed actions, and it authorises TransactWriteItems as one action that AWS does not have. `install()`
+makes it decide as AWS does ("Using IAM with DynamoDB transactions" and the Service Authorization Reference): each
+request against the ARN of the table (or `<table>/index/<name>` for an index) or parameter it names, and a
+transaction item by item, as PutItem, UpdateItem, DeleteItem or ConditionCheckItem (GetItem for TransactGetItems) on
+that item's table. It changes nothing while IAM enforcement is off (moto's default); the least-privilege suite turns
+enforcement on with POST "0" to /moto-api/reset-auth ("inf" turns it off).
+
+Loaded into the emulator's process with `EmulatorProcess(extensions=[EXTENSION])` (workout_local.emulator).
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Any
+
+EXTENSION = Path(__file__)
+
+TRANSACTION_ITEM_ACTIONS = {
+    "Put": "PutItem",
+    "Update": "UpdateItem",
+    "Delete": "DeleteItem",
+    "ConditionCheck": "ConditionCheckItem",
+    "Get": "GetItem",
+}
+
+
+def dynamodb_authorizations(action: str, body: dict[str, Any], arn_prefix: str) -> list[tuple[str, str]]:
+    """(action, resource ARN) pairs AWS authorises for one DynamoDB request."""
+
+    def table(name: str) -> str:
+        return name if name.startswith("arn:") else f"{arn_prefix}:table/{name}"
+
+    if action in ("TransactWriteItems", "TransactGetItems"):
+        return [
+            (TRANSACTION_ITEM_ACTIONS[kind], table(operation["TableName"]))
+            for item in body.get("TransactItems") or []
+            for kind, operation in item.items()
+        ]
+    if action in ("BatchWriteItem", "BatchGetItem"):
+        return [(action, table(name)) for name in body.get("RequestItems") or {}]
+    if "TableName" in body:
+        resource = table(body["TableName"])
+        return [(action, f"{resource}/index/{body['IndexName']}" if body.get("IndexName") else resource)]
+    return [(action, "*")]
+
+
+def ssm_authorizations(action: str, params: dict[str, Any], arn_prefix: str) -> list[tuple[str, str]]:
+    """(action, resource ARN) pairs AWS authorises for one SSM request."""
+
+    def parameter(name: str) -> str:
+        return f"{arn_prefix}:parameter/{name.lstrip('/')}"
+
+    if params.get("Name"):
+        return [(action, parameter(params["Name"]))]
+    if params.get("Names"):
+        return [(action, parameter(name)) for name in params["Names"]]
+    if params.get("Path"):
+        return [(action, parameter(params["Path"]))]
+    return [(action, "*")]
+
+
+def install() -> None:
+    """Make moto authorise DynamoDB and SSM requests per resource (the module docstring). Idempotent."""
+    from moto.dynamodb.responses import DynamoHandler
+    from moto.iam.access_control import IAMRequest
+    from moto.ssm.responses import SimpleSystemManagerResponse
+    from moto.utilities.utils import get_partition
+
+    if getattr(DynamoHandler, "resource_authorization", False):
+        return
+
+    def authorize_each(self: Any, pairs: list[tuple[str, str]]) -> None:
+        for action, resource in pairs:
+            # moto passes the request's own action name; AWS authorises the pair's (a transaction's item action).
+            self._authenticate_and_authorize_action(functools.partial(request_for, action), resource)
+
+    def request_for(item_action: str, **arguments: Any) -> IAMRequest:
+        return IAMRequest(**{**arguments, "action": item_action})
+
+    def arn_prefix(self: Any, service: str) -> str:
+        return f"arn:{get_partition(self.region)}:{service}:{self.region}:{self.current_account}"
+
+    def dynamodb(self: Any, resource: str = "*") -> None:
+        body = self.body if isinstance(self.body, dict) else {}
+        authorize_each(self, dynamodb_authorizations(self._get_action(), body, arn_prefix(self, "dynamodb")))
+
+    def ssm(self: Any, resource: str = "*") -> None:
+        params = {key: self._get_param(key) for key in ("Name", "Names", "Path")}
+        authorize_each(self, ssm_authorizations(self._get_action(), params, arn_prefix(self, "ssm")))
+
+    DynamoHandler._authenticate_and_authorize_normal_action = dynamodb
+    SimpleSystemManagerResponse._authenticate_and_authorize_normal_action = ssm
+    DynamoHandler.resource_authorization = True

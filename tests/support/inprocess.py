@@ -1,0 +1,203 @@
+"""The in-process stack of the in-process and reliability suites: moto in this process (`mock_aws`), with the
+tables and parameters an environment deploys, and the environment each handler gets.
+
+The tables are written here as plain data: tests/contract/test_local_copies.py compares them with the tables
+`terraform apply` made of modules/workout-log in dev's emulator, so any drift from the composition fails there.
+
+Fixtures (a pytest plugin, loaded by tests/conftest.py): `aws`, `api`, `stored`, `logs`.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+# The composition's defaults (modules/workout-log/variables.tf and locals), as dev deploys them.
+WORKOUT_TYPES = ("running", "cycling", "swimming", "walking", "rowing", "strength", "yoga", "hiit")
+MAX_DURATION_MINUTES = 240
+SERVICE_NAME = "workout-log"
+METRICS_NAMESPACE = "WorkoutLog"
+
+# CreateTable requests without a name, by the suffix the composition gives each table's name.
+TABLES: dict[str, dict[str, Any]] = {
+    "-workouts": {
+        "AttributeDefinitions": [
+            {"AttributeName": "userId", "AttributeType": "S"},
+            {"AttributeName": "workoutTimestamp", "AttributeType": "S"},
+            {"AttributeName": "workoutTypeShard", "AttributeType": "S"},
+        ],
+        "KeySchema": [
+            {"AttributeName": "userId", "KeyType": "HASH"},
+            {"AttributeName": "workoutTimestamp", "KeyType": "RANGE"},
+        ],
+        "GlobalSecondaryIndexes": [
+            {
+                "IndexName": "byTypeAndTime",
+                "KeySchema": [
+                    {"AttributeName": "workoutTypeShard", "KeyType": "HASH"},
+                    {"AttributeName": "workoutTimestamp", "KeyType": "RANGE"},
+                ],
+                "Projection": {"ProjectionType": "ALL"},
+            }
+        ],
+        "StreamSpecification": {"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"},
+    },
+    "-user-stats": {
+        "AttributeDefinitions": [{"AttributeName": "userId", "AttributeType": "S"}],
+        "KeySchema": [{"AttributeName": "userId", "KeyType": "HASH"}],
+    },
+    "-idempotency": {
+        "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}],
+        "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}],
+    },
+}
+TIME_TO_LIVE = {"-idempotency": "expiration"}
+
+
+@dataclass(frozen=True)
+class StackNames:
+    """The names of one in-process stack's resources, and the environment each handler gets."""
+
+    prefix: str = "test"
+    parameter_prefix: str = "/workout-log/test"
+    shards: int = 4
+
+    @property
+    def workouts_table(self) -> str:
+        return f"{self.prefix}-workouts"
+
+    @property
+    def stats_table(self) -> str:
+        return f"{self.prefix}-user-stats"
+
+    @property
+    def idempotency_table(self) -> str:
+        return f"{self.prefix}-idempotency"
+
+    def stats_env(self) -> dict[str, str]:
+        return {
+            "POWERTOOLS_SERVICE_NAME": SERVICE_NAME,
+            "POWERTOOLS_LOG_LEVEL": "INFO",
+            "WORKOUTS_TABLE_NAME": self.workouts_table,
+            "STATS_TABLE_NAME": self.stats_table,
+            "USER_BINDING": "none",
+        }
+
+    def process_env(self) -> dict[str, str]:
+        return {
+            **self.stats_env(),
+            "POWERTOOLS_METRICS_NAMESPACE": METRICS_NAMESPACE,
+            "IDEMPOTENCY_TABLE_NAME": self.idempotency_table,
+            "WORKOUT_TYPE_SHARDS": str(self.shards),
+            "CONFIG_PARAMETER_PREFIX": self.parameter_prefix,
+            "POWERTOOLS_PARAMETERS_MAX_AGE": "300",
+        }
+
+
+NAMES = StackNames()
+
+
+def create_tables(dynamodb: Any, names: StackNames) -> None:
+    for suffix, request in TABLES.items():
+        name = names.prefix + suffix
+        dynamodb.create_table(TableName=name, BillingMode="PAY_PER_REQUEST", **request)
+        if suffix in TIME_TO_LIVE:
+            specification = {"Enabled": True, "AttributeName": TIME_TO_LIVE[suffix]}
+            dynamodb.update_time_to_live(TableName=name, TimeToLiveSpecification=specification)
+
+
+def put_parameters(ssm: Any, names: StackNames) -> None:
+    from workout_log.logic.config import parameter_names
+
+    duration_name, types_name = parameter_names(names.parameter_prefix)
+    ssm.put_parameter(Name=duration_name, Type="String", Value=str(MAX_DURATION_MINUTES), Overwrite=True)
+    ssm.put_parameter(Name=types_name, Type="StringList", Value=",".join(WORKOUT_TYPES), Overwrite=True)
+
+
+def reset_process_state() -> None:
+    """Forget everything a warm Lambda would keep: settings, clients, caches, idempotency wiring, metrics."""
+    import boto3
+    from aws_lambda_powertools.utilities.parameters import base as parameter_providers
+
+    from workout_log.aws import reset_clients
+    from workout_log.logic import workouts
+    from workout_log.logic.config import forget_config
+    from workout_log.models import settings
+    from workout_log.observability import metrics
+
+    # A Lambda process keeps one set of credentials; tests switch them, so the cached session and providers go too.
+    boto3.DEFAULT_SESSION = None
+    parameter_providers.DEFAULT_PROVIDERS.clear()
+    settings.process_settings.cache_clear()
+    settings.stats_settings.cache_clear()
+    workouts._idempotent_runner.cache_clear()
+    reset_clients()
+    forget_config()
+    metrics.clear_metrics()
+
+
+def table_items(table_name: str) -> list[dict[str, Any]]:
+    import boto3
+
+    return boto3.client("dynamodb", region_name="us-east-1").scan(TableName=table_name)["Items"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_state() -> Iterator[None]:
+    reset_process_state()
+    yield
+    reset_process_state()
+
+
+@pytest.fixture
+def aws() -> Iterator[StackNames]:
+    """moto in-process, provisioned with the tables and parameters an environment deploys."""
+    import boto3
+    from moto import mock_aws
+
+    # moto's in-process mock lets calls to a custom endpoint through: a leaked local stack must fail loudly here.
+    assert "AWS_ENDPOINT_URL" not in os.environ, "a local stack's environment leaked into an in-process moto test"
+    with mock_aws():
+        create_tables(boto3.client("dynamodb", region_name="us-east-1"), NAMES)
+        put_parameters(boto3.client("ssm", region_name="us-east-1"), NAMES)
+        yield NAMES
+
+
+@pytest.fixture
+def api(aws: StackNames) -> Any:
+    from support.handlers import Api
+
+    return Api()
+
+
+@pytest.fixture
+def stored(aws: StackNames) -> Any:
+    """Everything stored, for tests that prove a rejected request stored nothing."""
+
+    def snapshot() -> dict[str, int]:
+        return {name: len(table_items(name)) for name in (aws.workouts_table, aws.stats_table, aws.idempotency_table)}
+
+    return snapshot
+
+
+@pytest.fixture
+def logs() -> Iterator[Any]:
+    """The JSON lines the Powertools logger writes (it binds its stream at import, so capsys cannot see them)."""
+    from workout_log.observability import logger
+
+    buffer = io.StringIO()
+    handler = logger.registered_handler
+    previous = handler.setStream(buffer)
+
+    def lines(level: str | None = None) -> list[dict[str, Any]]:
+        parsed = [json.loads(line) for line in buffer.getvalue().splitlines() if line.startswith("{")]
+        return [entry for entry in parsed if level is None or entry["level"] == level]
+
+    yield lines
+    handler.setStream(previous)
