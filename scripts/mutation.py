@@ -72,9 +72,9 @@ MUTATIONS = [
     # Only the applied policy shows this one: the environment still passes the condition, the module drops it.
     Mutation("IAM condition dropped inside the lambda module", "modules/lambda/iam.tf",
              "for_each = statement.value.conditions", "for_each = []"),
-    # A fact of the composition written again into local/ (tests/contract/test_local_copies.py).
-    Mutation("local copy of the stream view type", "local/workout_local/provision.py",
-             '"StreamViewType": shape.stream_view_type', '"StreamViewType": "NEW_AND_OLD_IMAGES"'),
+    # The in-process stack's copy of the composition drifts (tests/contract/test_local_copies.py).
+    Mutation("in-process copy of the stream view type", "tests/support/inprocess.py",
+             '"StreamViewType": "NEW_AND_OLD_IMAGES"', '"StreamViewType": "NEW_IMAGE"'),
     # HTTP in the domain layer (tests/inprocess/test_layers.py).
     Mutation("logic answers with HTTP itself", "lambda/src/workout_log/logic/config.py",
              "from workout_log.models.errors import DependencyUnavailable",
@@ -101,9 +101,9 @@ MUTATIONS = [
         ("distanceKm", "building the record", LOGIC, "distance_km=_decimal(workout.distanceKm),", "distance_km=None,"),
         ("heartRateAvg", "building the record", LOGIC, "heart_rate_avg=workout.heartRateAvg,", "heart_rate_avg=None,"),
         ("notes", "building the record", LOGIC, "notes=workout.notes,", "notes=None,"),
-        ("distanceKm", "answering", LOGIC, '"distanceKm": as_number(record.distance_km),', ""),
-        ("heartRateAvg", "answering", LOGIC, '"heartRateAvg": record.heart_rate_avg,', ""),
-        ("notes", "answering", LOGIC, '"notes": record.notes,', ""),
+        ("distanceKm", "answering", LOGIC, "distanceKm=record.distance_km,", ""),
+        ("heartRateAvg", "answering", LOGIC, "heartRateAvg=record.heart_rate_avg,", ""),
+        ("notes", "answering", LOGIC, "notes=record.notes,", ""),
     ]],
 ]  # fmt: skip
 
@@ -124,9 +124,9 @@ def copy_repository(target: Path) -> None:
 def contract_suite(copy: Path, suite: str = CONTRACT) -> subprocess.CompletedProcess[str]:
     env = {
         **os.environ,
+        # The copy's package and local stack, not the editable installs of this checkout that .venv holds.
         "PYTHONPATH": os.pathsep.join([str(copy / "lambda" / "src"), str(copy / "local")]),
         "TEST_ENVIRONMENTS": "dev",
-        "TEST_UPGRADE_FROM": "",  # the copy has no git history; the upgrade path is not what mutations change
         # A failing property test would spend minutes shrinking its example; a mutation needs only the failure.
         "HYPOTHESIS_PROFILE": "no-shrink",
     }

@@ -62,7 +62,7 @@ def post_workout(
         dynamodb_client(), settings.workouts_table_name, settings.stats_table_name, settings.workout_type_shards
     )
 
-    def run() -> dict[str, Any]:
+    def run() -> Workout:
         return store_workout(workout, store, config)
 
     if idempotency_key is None:
@@ -71,7 +71,7 @@ def post_workout(
         stored = store_workout_once(
             workout, idempotency_key, settings.idempotency_table_name, router.lambda_context, run
         )
-    return Response(status_code=201, content_type="application/json", body=stored)
+    return Response(status_code=201, content_type="application/json", body=stored.model_dump(mode="json"))
 
 
 app = api.build_app(router)

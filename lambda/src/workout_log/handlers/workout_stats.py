@@ -46,7 +46,7 @@ def get_stats(
     settings = stats_settings()
     ensure_may_act_for(userId, router.current_event.raw_event["requestContext"], settings.user_binding)
     store = DynamoDBWorkoutStore(dynamodb_client(), settings.workouts_table_name, settings.stats_table_name)
-    return user_stats(userId, recent, store)
+    return user_stats(userId, recent, store).model_dump(mode="json")
 
 
 app = api.build_app(router)

@@ -14,7 +14,7 @@ from typing import Any, overload
 from workout_log.dal.base import WorkoutRecord, WorkoutStore
 from workout_log.logic.config import WorkoutConfig
 from workout_log.models.errors import FieldProblem, IdempotencyKeyReused, InvalidRequest, RequestInProgress
-from workout_log.models.workout import WorkoutIn, utc_text
+from workout_log.models.workout import Workout, WorkoutIn, utc_text
 from workout_log.observability import logger, metrics
 
 MAX_FUTURE = timedelta(minutes=5)
@@ -50,12 +50,6 @@ def _decimal(value: float | None) -> Decimal | None:
     return None if value is None else Decimal(str(value))
 
 
-def as_number(value: Decimal | None) -> int | float | None:
-    if value is None:
-        return None
-    return int(value) if value == value.to_integral_value() else float(value)
-
-
 def to_record(workout: WorkoutIn, now: datetime) -> WorkoutRecord:
     return WorkoutRecord(
         workout_id=str(uuid.uuid4()),
@@ -71,31 +65,30 @@ def to_record(workout: WorkoutIn, now: datetime) -> WorkoutRecord:
     )
 
 
-def record_view(record: WorkoutRecord) -> dict[str, Any]:
-    """The API's JSON form of a stored workout (`models.workout.Workout`); absent optionals are left out."""
-    view = {
-        "workoutId": record.workout_id,
-        "userId": record.user_id,
-        "workoutType": record.workout_type,
-        "workoutTimestamp": record.timestamp,
-        "durationMinutes": as_number(record.duration_minutes),
-        "caloriesBurned": as_number(record.calories_burned),
-        "distanceKm": as_number(record.distance_km),
-        "heartRateAvg": record.heart_rate_avg,
-        "notes": record.notes,
-        "createdAt": record.created_at,
-    }
-    return {key: value for key, value in view.items() if value is not None}
+def workout_view(record: WorkoutRecord) -> Workout:
+    """A stored workout as the API answers it."""
+    return Workout(
+        workoutId=record.workout_id,
+        userId=record.user_id,
+        workoutType=record.workout_type,
+        workoutTimestamp=record.timestamp,
+        durationMinutes=record.duration_minutes,
+        caloriesBurned=record.calories_burned,
+        distanceKm=record.distance_km,
+        heartRateAvg=record.heart_rate_avg,
+        notes=record.notes,
+        createdAt=record.created_at,
+    )
 
 
-def store_workout(workout: WorkoutIn, store: WorkoutStore, config: WorkoutConfig) -> dict[str, Any]:
+def store_workout(workout: WorkoutIn, store: WorkoutStore, config: WorkoutConfig) -> Workout:
     now = datetime.now(UTC)
     check_against_config(workout, config, now)
     record = to_record(workout, now)
     store.add_workout(record)
     logger.info("workout stored", extra={"workoutId": record.workout_id, "workoutType": record.workout_type})
     _count(record)
-    return record_view(record)
+    return workout_view(record)
 
 
 def _count(record: WorkoutRecord) -> None:
@@ -109,12 +102,13 @@ def _count(record: WorkoutRecord) -> None:
 
 
 @cache
-def _idempotent_runner(table_name: str) -> tuple[Callable[..., dict[str, Any]], Any]:
+def _idempotent_runner(table_name: str) -> tuple[Callable[..., Workout], Any]:
     from aws_lambda_powertools.utilities.idempotency import (
         DynamoDBPersistenceLayer,
         IdempotencyConfig,
         idempotent_function,
     )
+    from aws_lambda_powertools.utilities.idempotency.serialization.pydantic import PydanticSerializer
 
     from workout_log.aws import dynamodb_client
 
@@ -127,8 +121,14 @@ def _idempotent_runner(table_name: str) -> tuple[Callable[..., dict[str, Any]], 
         expires_after_seconds=IDEMPOTENCY_TTL_SECONDS,
     )
 
-    @idempotent_function(data_keyword_argument="attempt", persistence_store=persistence, config=config)
-    def store_once(attempt: dict[str, Any], run: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    # The first answer is kept as the model's JSON and validated back into the model for a retry.
+    @idempotent_function(
+        data_keyword_argument="attempt",
+        persistence_store=persistence,
+        config=config,
+        output_serializer=PydanticSerializer(Workout),
+    )
+    def store_once(attempt: dict[str, Any], run: Callable[[], Workout]) -> Workout:
         return run()
 
     return store_once, config
@@ -139,8 +139,8 @@ def store_workout_once(
     idempotency_key: str,
     idempotency_table: str,
     lambda_context: Any,
-    run: Callable[[], dict[str, Any]],
-) -> dict[str, Any]:
+    run: Callable[[], Workout],
+) -> Workout:
     """Run `run` at most once per (userId, Idempotency-Key) and body; a retry gets the first answer back."""
     from aws_lambda_powertools.utilities.idempotency.exceptions import (
         IdempotencyAlreadyInProgressError,

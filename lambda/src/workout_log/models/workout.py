@@ -4,9 +4,19 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from decimal import Decimal
 from typing import Annotated
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    WithJsonSchema,
+)
 
 # ":" is allowed too: under USER_BINDING=cognito the userId is a Cognito identity id, "region:GUID".
 USER_ID_PATTERN = r"^[A-Za-z0-9_.@:-]{1,128}$"
@@ -80,33 +90,50 @@ class WorkoutIn(BaseModel):
     notes: Annotated[str | None, Field(max_length=MAX_NOTES_CHARS), AfterValidator(_no_control_characters)] = None
 
 
+def plain_number(value: Decimal) -> int | float:
+    """A stored amount as JSON shows it: 30, not 30.0 or Decimal("30")."""
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+# Amounts in answers: exact Decimals inside (as DynamoDB stores them), plain JSON numbers outside.
+Amount = Annotated[Decimal, PlainSerializer(plain_number), WithJsonSchema({"type": "number"})]
+
+
+def _absent(value: object) -> bool:
+    return value is None
+
+
+# An optional field of an answer: left out when the workout does not have it.
+LEFT_OUT_WHEN_ABSENT = Field(default=None, exclude_if=_absent)
+
+
 class Workout(BaseModel):
-    """A stored workout, as the API returns it."""
+    """A stored workout, as the API returns it; optional fields the workout does not have are left out."""
 
     workoutId: str
     userId: str
     workoutType: str
     workoutTimestamp: str = Field(description="Normalised UTC time, e.g. 2026-11-24T20:09:00.000000Z.")
-    durationMinutes: float
-    caloriesBurned: float
-    distanceKm: float | None = None
-    heartRateAvg: int | None = None
-    notes: str | None = None
+    durationMinutes: Amount
+    caloriesBurned: Amount
+    distanceKm: Amount | None = LEFT_OUT_WHEN_ABSENT
+    heartRateAvg: int | None = LEFT_OUT_WHEN_ABSENT
+    notes: str | None = LEFT_OUT_WHEN_ABSENT
     createdAt: str
 
 
 class TypeTotals(BaseModel):
     workouts: int
-    durationMinutes: float
-    caloriesBurned: float
+    durationMinutes: Amount
+    caloriesBurned: Amount
 
 
 class UserStats(BaseModel):
     userId: str
     totalWorkouts: int
-    totalDurationMinutes: float
-    totalCaloriesBurned: float
-    totalDistanceKm: float
+    totalDurationMinutes: Amount
+    totalCaloriesBurned: Amount
+    totalDistanceKm: Amount
     byType: dict[str, TypeTotals]
     recentWorkouts: list[Workout]
     lastWorkoutAt: str | None
