@@ -18,7 +18,7 @@ ZIP := dist/workout-log-$(RUNTIME)-$(ARCH).zip
 # filesystem mirror where one exists, else from the registry through a plugin cache (local/workout_local/terraform.py).
 TERRAFORM := $(BIN)/python -m workout_local.terraform
 
-.PHONY: help install build lock test lint typecheck fmt pytest inprocess contract e2e reliability tf run load bench plan apply mutation docs openapi checkov clean terraform
+.PHONY: help install build lock test lint typecheck fmt pytest inprocess contract e2e reliability tf run load bench plan apply backfill mutation docs openapi checkov clean terraform
 
 help: ## List the targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -90,7 +90,7 @@ tf: $(VENV)/.installed ## terraform $(ARGS) with the bundled core, e.g. make tf 
 load: $(VENV)/.installed ## Send N workouts (default 3000) to a running `make run` and check the totals
 	$(BIN)/python scripts/load.py --url http://127.0.0.1:$(PORT) --count $(N)
 
-bench: $(VENV)/.installed ## Print cold import, zip size, DynamoDB work per request, handler overhead, load figures
+bench: build ## Print cold import, zip size, DynamoDB work per request, handler overhead, load figures
 	$(BIN)/python scripts/bench.py
 
 docs: $(VENV)/.installed ## Regenerate the inputs and outputs tables of every module README (terraform-docs' format, .terraform-docs.yml)
@@ -108,6 +108,9 @@ plan: build ## terraform plan of environments/$(ENV) for AWS (needs AWS credenti
 
 apply: $(VENV)/.installed ## terraform apply of the plan `make plan ENV=...` made
 	$(TERRAFORM) -chdir=environments/$(ENV) apply -input=false tfplan
+
+backfill: $(VENV)/.installed ## Once after upgrading ENV from 1.0: index the workouts 1.0 stored (idempotent; resume with RESUME='<key>')
+	$(TERRAFORM) -chdir=environments/$(ENV) output -json workout_log | $(BIN)/python scripts/backfill.py --outputs - $(if $(RESUME),--resume '$(RESUME)')
 
 clean: ## Remove build outputs and virtual environments
 	rm -rf build dist $(VENV) $(CHECKOV_VENV) .pytest_cache .ruff_cache

@@ -30,6 +30,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
+# Before the package is imported (Powertools' Logger and Metrics read these then): a quiet run.
+os.environ.update({"POWERTOOLS_LOG_LEVEL": "WARNING", "POWERTOOLS_METRICS_DISABLED": "true"})
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -70,57 +72,122 @@ def zip_sizes() -> None:
             print(f"   {arch:<7} {out.stat().st_size:>10,} bytes ({out.stat().st_size / 2**20:.2f} MiB)")
 
 
-class CallCounter:
-    """Counts the AWS calls a handler makes, and the items they read and wrote."""
+def item_size(item: dict[str, Any]) -> int:
+    """An item's size as DynamoDB bills it (developer guide, "Item sizes"): each attribute's name in UTF-8 plus its
+    value (a string's UTF-8 bytes; a number about one byte per two significant digits, plus one)."""
 
-    def __init__(self) -> None:
+    def value_size(value: dict[str, Any]) -> int:
+        ((kind, content),) = value.items()
+        if kind == "S":
+            return len(content.encode())
+        if kind == "N":
+            digits = content.lstrip("-").replace(".", "").strip("0") or "0"
+            return (len(digits) + 1) // 2 + 1
+        return 1
+
+    return sum(len(name.encode()) + value_size(value) for name, value in item.items())
+
+
+class CallCounter:
+    """Counts the DynamoDB calls a handler makes, the items they read, and the write units of what they write:
+    2 per KB per item of a transaction (deleted items at their size before, others at their size after), 1 per KB
+    for each index copy of a workout item put or deleted. Sizes are read with a client of its own."""
+
+    def __init__(self, measure: Any, workouts_table: str) -> None:
+        self.measure, self.workouts_table = measure, workouts_table
+        self.reset()
+
+    def reset(self) -> None:
         self.calls: list[str] = []
         self.read = 0
-        self.written = 0
+        self.units = 0
+        self._pending: list[tuple[str, str, dict[str, Any], dict[str, Any] | None]] = []
 
-    def __call__(self, http_response: Any, parsed: dict[str, Any], model: Any, **_: Any) -> None:
+    def _get(self, table: str, key: dict[str, Any]) -> dict[str, Any] | None:
+        item: dict[str, Any] | None = self.measure.get_item(TableName=table, Key=key, ConsistentRead=True).get("Item")
+        return item
+
+    def before(self, params: dict[str, Any], model: Any, **_: Any) -> None:
+        if model.name in ("PutItem", "UpdateItem", "DeleteItem"):  # 1 unit per KB outside a transaction
+            key = params.get("Key") or {n: params["Item"][n] for n in ("id", "userId") if n in params["Item"]}
+            kind = "SingleDelete" if model.name == "DeleteItem" else "Single"
+            self._pending.append((kind, params["TableName"], key, self._get(params["TableName"], key)))
+            return
+        if model.name != "TransactWriteItems":
+            return
+        for entry in params["TransactItems"]:
+            ((kind, operation),) = entry.items()
+            table = operation["TableName"]
+            names = ("userId", "workoutTimestamp", "id")
+            key = operation.get("Key") or {n: operation["Item"][n] for n in names if n in operation["Item"]}
+            self._pending.append((kind, table, key, self._get(table, key)))
+
+    def after(self, http_response: Any, parsed: dict[str, Any], model: Any, **_: Any) -> None:
         self.calls.append(model.name)
         if model.name == "GetItem":
             self.read += 1 if parsed.get("Item") else 0
         elif model.name in ("Query", "Scan"):
             self.read += len(parsed.get("Items", []))
+        for kind, table, key, old in self._pending:
+            new = self._get(table, key)
+            item = old if kind in ("Delete", "SingleDelete") else new
+            kilobytes = -(-item_size(item or {}) // 1024)
+            self.units += kilobytes if kind.startswith("Single") else 2 * kilobytes
+            if table == self.workouts_table and (item or {}).get("itemType", {}).get("S") == "workout":
+                self.units += kilobytes * (2 if kind == "Put" and old is not None and "workoutTypeShard" in old else 1)
+        self._pending = []
 
-    def before(self, params: dict[str, Any], model: Any, **_: Any) -> None:
-        if model.name == "TransactWriteItems":
-            self.written += len(params["TransactItems"])
-        elif model.name in ("PutItem", "UpdateItem", "DeleteItem"):
-            self.written += 1
 
-
-def seed(client: Any, names: Any, shards: int, user: str, count: int) -> None:
-    """`count` workouts for `user` written directly (batches of 25), with the aggregate they add up to."""
+def seed(client: Any, names: Any, shards: int, user: str, count: int) -> list[str]:
+    """`count` workouts for `user` over the year before 2026-11-01, 1% of them rowing, the rest running, written
+    directly with every copy and total 1.1 keeps (batches of 25); their ids."""
+    from collections import defaultdict
     from decimal import Decimal
 
     from workout_log.dal.base import WorkoutRecord
-    from workout_log.dal.dynamodb import _to_item
+    from workout_log.dal.dynamodb import _by_id_item, _of_type_item, _to_item, increments, period_keys
 
-    batch: list[dict[str, Any]] = []
+    items: list[dict[str, Any]] = []
+    totals: dict[tuple[str, str], dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    ids = []
     for n in range(count):
-        record = WorkoutRecord(f"{user}-{n:06d}", user, "running", f"2026-01-01T00:00:{n % 60:02d}.{n:06d}Z",
-                               Decimal(30), Decimal(300), "2026-01-01T00:00:00.000000Z")  # fmt: skip
-        batch.append({"PutRequest": {"Item": _to_item(record, shards)}})
-        if len(batch) == 25 or n == count - 1:
-            client.batch_write_item(RequestItems={names.workouts_table: batch})
-            batch = []
-    client.put_item(
-        TableName=names.stats_table,
-        Item={"userId": {"S": user}, "totalWorkouts": {"N": str(count)}, "totalDurationMinutes": {"N": str(30 * count)},
-              "totalCaloriesBurned": {"N": str(300 * count)}, "totalDistanceKm": {"N": "0"},
-              "type#running#workouts": {"N": str(count)}, "type#running#durationMinutes": {"N": str(30 * count)},
-              "type#running#caloriesBurned": {"N": str(300 * count)}},
-    )  # fmt: skip
+        day = n * 365 // max(count, 1)
+        moment = "2025-11-01T06:00:00.000000Z".replace("2025-11-01", _date_after("2025-11-01", day))
+        record = WorkoutRecord(f"00000000-0000-4000-8000-{n:012d}", user, "rowing" if n % 100 == 50 else "running",
+                               moment, Decimal(30), Decimal(300), "2026-01-01T00:00:00.000000Z")  # fmt: skip
+        ids.append(record.workout_id)
+        items += [_to_item(record, shards), _of_type_item(record), _by_id_item(record)]
+        for key in [(user, ""), *period_keys(record)]:
+            for name, amount in increments(record).items():
+                totals[key][name] += amount
+    for (partition, sort), amounts in totals.items():
+        values = {name: {"N": str(amount)} for name, amount in amounts.items()}
+        if sort:
+            items.append(
+                {"userId": {"S": partition}, "workoutTimestamp": {"S": sort}, "itemType": {"S": "period"}, **values}
+            )
+        else:
+            client.put_item(TableName=names.stats_table, Item={"userId": {"S": partition}, **values})
+    for start in range(0, len(items), 25):
+        batch = [{"PutRequest": {"Item": item}} for item in items[start : start + 25]]
+        client.batch_write_item(RequestItems={names.workouts_table: batch})
+    return ids
+
+
+def _date_after(first: str, days: int) -> str:
+    from datetime import date, timedelta
+
+    return (date.fromisoformat(first) + timedelta(days=days)).isoformat()
 
 
 def handler_environment(stack: Any) -> dict[str, str]:
-    """Run the handlers in this process as the process function runs in the stack (its environment, from the
+    """Run both handlers in this process as their functions run in the stack (their environments, from the
     state), with metrics off: EMF lines would flood the output."""
-    environment = {**stack.handler_environment(), "POWERTOOLS_METRICS_DISABLED": "true"}
-    os.environ.update(environment)
+    from workout_log.api import STATS_PATH, WORKOUTS_PATH
+
+    reader, writer = stack.routes[f"GET {STATS_PATH}"], stack.routes[f"POST {WORKOUTS_PATH}"]
+    environment = {**stack.function_environment(reader), **stack.function_environment(writer)}
+    os.environ.update({**environment, "POWERTOOLS_METRICS_DISABLED": "true", "POWERTOOLS_LOG_LEVEL": "WARNING"})
     return environment
 
 
@@ -130,25 +197,56 @@ def request_work(stack: Any) -> None:
     from workout_log.handlers import process_workout, workout_stats
 
     client = dynamodb_client()
-    counter = CallCounter()
-    client.meta.events.register("after-call.dynamodb", counter)
+    counter = CallCounter(stack.emulator.client("dynamodb"), stack.names.workouts_table)
+    client.meta.events.register("after-call.dynamodb", counter.after)
     client.meta.events.register("before-parameter-build.dynamodb", counter.before)
-    print("\n4. DynamoDB work per request (botocore calls made by the handler, items read or written)")
+
+    def run(handler: Any, method: str, path: str, query: str = "", **event: Any) -> dict[str, Any]:
+        counter.reset()
+        result: dict[str, Any] = handler(api_event(method, path, query=query, **event), LambdaContext("bench"))
+        assert result["statusCode"] < 300, result
+        return result
+
+    def reads(label: str) -> str:
+        return f"{label:<46} {counter.read:>4} items read ({len(counter.calls)} calls)"
+
+    print("\n4. DynamoDB work per request (botocore calls of the handler; items read; write units as DynamoDB bills)")
+    year = "from=2025-11-01T00:00:00Z&to=2026-11-01T00:00:00Z"
     for count in (10, 1_000, 10_000):
-        user = f"user-{count}"
-        seed(client, stack.names, int(os.environ["WORKOUT_TYPE_SHARDS"]), user, count)
-        counter.__init__()
-        result = workout_stats.handler(api_event("GET", f"/stats/{user}"), LambdaContext("bench-stats"))
-        assert result["statusCode"] == 200 and json.loads(result["body"])["totalWorkouts"] == count
-        print(f"   GET /stats, user with {count:>6,} workouts: {len(counter.calls)} calls {counter.calls}, "
-              f"{counter.read} items read")  # fmt: skip
-    body = json.dumps({"userId": "writer", "workoutType": "running", "durationMinutes": 30, "caloriesBurned": 300})
+        user = f"history-{count}"
+        ids = seed(client, stack.names, int(os.environ["WORKOUT_TYPE_SHARDS"]), user, count)
+        print(f"   a user with {count:,} workouts ({max(count // 100, 0)} rowing, 1%):")
+        first = json.loads(run(workout_stats.handler, "GET", "/workouts", f"userId={user}&limit=20")["body"])
+        print("     " + reads("GET /workouts, first page of 20"))
+        if first["nextToken"]:
+            run(workout_stats.handler, "GET", "/workouts", f"userId={user}&limit=20&nextToken={first['nextToken']}")
+            print("     " + reads("GET /workouts, second page of 20"))
+        run(workout_stats.handler, "GET", "/workouts", f"userId={user}&limit=20&type=rowing")
+        print("     " + reads("GET /workouts?type=rowing, a page of 20"))
+        run(workout_stats.handler, "GET", f"/workouts/{ids[-1]}")
+        print("     " + reads("GET /workouts/{workoutId}"))
+        run(workout_stats.handler, "GET", f"/stats/{user}")
+        print("     " + reads("GET /stats (totals, 10 newest)"))
+        for period in ("day", "week", "month"):
+            run(workout_stats.handler, "GET", f"/stats/{user}", f"{year}&period={period}")
+            print("     " + reads(f"GET /stats, a year of periods ({period})"))
+        run(workout_stats.handler, "GET", "/types/rowing/workouts", "limit=20")
+        print("     " + reads("GET /types/rowing/workouts, a page of 20"))
+    body = {"userId": "writer", "workoutType": "running", "durationMinutes": 30, "caloriesBurned": 300}
+    json_headers = {"Content-Type": "application/json"}
     for label, headers in (("POST /workouts", {}), ("POST /workouts with Idempotency-Key", {"Idempotency-Key": "b1"})):
-        counter.__init__()
-        event = api_event("POST", "/workouts", body=body, headers={"Content-Type": "application/json", **headers})
-        result = process_workout.handler(event, LambdaContext("bench-process"))
-        assert result["statusCode"] == 201, result
-        print(f"   {label:<37}: {len(counter.calls)} calls {counter.calls}, {counter.written} items written")
+        stored = json.loads(run(process_workout.handler, "POST", "/workouts", body=json.dumps(body),
+                                headers={**json_headers, **headers})["body"])  # fmt: skip
+        print(f"   {label:<46} {counter.units:>4} write units ({len(counter.calls)} calls)")
+    workout_id = stored["workoutId"]
+    moved = {"workoutType": "yoga", "workoutTimestamp": "2026-01-15T08:00:00Z"}
+    patches = [("PATCH notes (same day, same type)", {"notes": "easy"}),
+               ("PATCH type and time (other day, week, month)", moved)]  # fmt: skip
+    for label, patch in patches:
+        run(process_workout.handler, "PATCH", f"/workouts/{workout_id}", body=json.dumps(patch), headers=json_headers)
+        print(f"   {label:<46} {counter.units:>4} write units ({len(counter.calls)} calls)")
+    run(process_workout.handler, "DELETE", f"/workouts/{workout_id}")
+    print(f"   {'DELETE':<46} {counter.units:>4} write units ({len(counter.calls)} calls)")
 
 
 def handler_overhead(calls: int) -> None:

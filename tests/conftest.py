@@ -25,7 +25,7 @@ os.environ.update(
         "POWERTOOLS_TRACE_DISABLED": "true",
         "POWERTOOLS_DEV": "false",
         "AWS_LAMBDA_FUNCTION_NAME": "test-process-workout",
-        **NAMES.process_env(),
+        **NAMES.handler_env(),
     }
 )
 os.environ.pop("AWS_PROFILE", None)

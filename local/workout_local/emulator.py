@@ -325,9 +325,15 @@ class EmulatorProcess:
         return self._process.pid if self._process is not None else None
 
     def stop(self) -> None:
+        import subprocess
+
         if self._process is not None:
             self._process.terminate()
-            self._process.wait(timeout=10)
+            try:
+                self._process.wait(timeout=10)
+            except subprocess.TimeoutExpired:  # a server busy with a large state: it holds nothing worth keeping
+                self._process.kill()
+                self._process.wait(timeout=10)
             self._process = None
 
 

@@ -2,6 +2,9 @@
 
 Requests signed with SigV4 (botocore's SigV4Auth, awscurl) are verified with botocore's own signer against the
 local credentials below, and the caller's identity reaches `requestContext.identity` as it would behind AWS_IAM.
+The signature is checked against the request target exactly as the client sent it (path and query before any
+decoding), with the query canonicalised as SigV4 prescribes: each name and value percent-decoded, then encoded
+with only A-Z a-z 0-9 - _ . ~ left as they are, sorted by name and value.
 Unsigned requests are accepted as an anonymous caller unless `require_signature` is set, so that a plain `curl`
 works on a laptop; a request with a bad signature or an unknown key is always refused with 403.
 """
@@ -15,6 +18,7 @@ import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import quote, unquote_to_bytes, urlsplit
 
 from workout_local.events import LambdaContext, api_event, identity, match_resource
 
@@ -59,8 +63,21 @@ def _parse_authorization(value: str) -> dict[str, str]:
     return fields
 
 
+def canonical_query(query: str) -> str:
+    """SigV4's canonical query string of a raw query (AWS General Reference, "Create a canonical request")."""
+    if not query:
+        return ""
+    pairs = []
+    for part in query.split("&"):
+        name, _, value = part.partition("=")
+        # The target arrives as latin-1 text (one character per byte), so bytes are what gets decoded.
+        pairs.append(tuple(quote(unquote_to_bytes(text.encode("latin-1")), safe="-_.~") for text in (name, value)))
+    return "&".join(f"{name}={value}" for name, value in sorted(pairs))
+
+
 def verify_sigv4(method: str, url: str, headers: dict[str, str], body: bytes) -> tuple[str, LocalCaller]:
-    """Recompute the request's signature with botocore and compare. Returns the access key and its caller."""
+    """Recompute the request's signature with botocore and compare; `url` holds the request target as the client
+    sent it. Returns the access key and its caller."""
     from botocore.auth import SigV4Auth
     from botocore.awsrequest import AWSRequest, HTTPHeaders
     from botocore.credentials import Credentials
@@ -88,6 +105,9 @@ def verify_sigv4(method: str, url: str, headers: dict[str, str], body: bytes) ->
             for name in signed_names:
                 chosen[name] = lower.get(name, "")
             return chosen
+
+        def canonical_query_string(self, request: AWSRequest) -> str:
+            return canonical_query(urlsplit(request.url).query)
 
     request = AWSRequest(method=method, url=url, data=body, headers=headers)
     request.context["timestamp"] = amz_date
@@ -239,8 +259,12 @@ class LocalGateway:
         request = Request(environ)
         body = request.get_data()
         headers = [(name, value) for name, value in request.headers.items()]
+        # The target as the client sent it (werkzeug's server keeps it in RAW_URI): the signature covers it, not
+        # the path and query as the WSGI layer decoded and quoted them again.
+        target = environ.get("RAW_URI") or environ.get("REQUEST_URI") or request.full_path
+        url = f"{request.scheme}://{request.host}{target}"
         status, response_headers, raw = self.invoke(
-            request.method, request.url, request.path, request.query_string.decode(), headers, body
+            request.method, url, request.path, request.query_string.decode("utf-8", "replace"), headers, body
         )
         start_response(f"{status} {HTTPStatus(status).phrase}", [*response_headers, ("Content-Length", str(len(raw)))])
         return [raw]

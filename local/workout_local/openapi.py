@@ -32,6 +32,8 @@ def openapi_document() -> dict[str, Any]:
     for operations in document["paths"].values():
         for operation in operations.values():
             operation.get("responses", {}).pop("422", None)
+            # Powertools gives every response the return annotation's content; a 204 has none (RFC 9110 15.3.5).
+            operation.get("responses", {}).get("204", {}).pop("content", None)
     schemas = document.get("components", {}).get("schemas", {})
     for unused in ("HTTPValidationError", "ResponseValidationError", "ValidationError"):
         schemas.pop(unused, None)
@@ -41,7 +43,24 @@ def openapi_document() -> dict[str, Any]:
         "sigv4": {"type": "apiKey", "name": "Authorization", "in": "header", "x-amazon-apigateway-authtype": "awsSigv4"}
     }
     document["security"] = [{"sigv4": []}]
+    _link_created_workout(document)
     return document
+
+
+def _link_created_workout(document: dict[str, Any]) -> None:
+    """OpenAPI links from the stored workout (POST's 201) to the routes that take its id, so that clients and
+    schemathesis' stateful tests can chain POST -> GET, PATCH, DELETE."""
+    from workout_log.api import WORKOUT_PATH, WORKOUTS_PATH
+
+    parameters = {"workoutId": "$response.body#/workoutId"}
+    created = document["paths"][WORKOUTS_PATH]["post"]["responses"]["201"]
+    created["links"] = {
+        f"{method.capitalize()}Workout": {
+            "operationId": document["paths"][WORKOUT_PATH][method]["operationId"],
+            "parameters": parameters,
+        }
+        for method in ("get", "patch", "delete")
+    }
 
 
 if __name__ == "__main__":

@@ -222,9 +222,10 @@ SigV4 signing       {signing}; local credentials (access key / secret):
 To invoke the POST /workouts handler directly against the emulator, export:
 {env}
 
-Try:
+Try (README, "The API, by example", has more):
   curl -s -X POST {stack.url}/workouts -H 'Content-Type: application/json' \\
     -d '{{"userId": "alice", "workoutType": "running", "durationMinutes": 30, "caloriesBurned": 310}}'
+  curl -s "{stack.url}/workouts?userId=alice&limit=10"
   curl -s {stack.url}/stats/alice
 
 Ctrl-C stops.

@@ -37,3 +37,8 @@ output "access_log_group_name" {
   description = "Name of the stage's access log group."
   value       = aws_cloudwatch_log_group.access.name
 }
+
+output "route_arns" {
+  description = "Execute-api ARN of each route in this stage, keyed like var.routes (path parameters as *): the resources of callers' execute-api:Invoke statements."
+  value       = { for key, route in local.routes : key => "${aws_api_gateway_rest_api.this.execution_arn}/${aws_api_gateway_stage.this.stage_name}/${route.method}${route.arn_path}" }
+}

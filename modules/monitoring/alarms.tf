@@ -126,3 +126,23 @@ resource "aws_cloudwatch_metric_alarm" "api_5xx" {
   ok_actions          = local.alarm_actions
   tags                = var.tags
 }
+
+resource "aws_cloudwatch_metric_alarm" "api_route_5xx" {
+  # One per route (API Gateway's detailed metrics, per Method and Resource), so that the alarm names the route.
+  for_each = var.api == null ? toset([]) : toset(var.api.routes)
+
+  alarm_name          = "${var.name_prefix}-api-5xx-${substr(sha1(each.value), 0, 8)}"
+  alarm_description   = "More than ${var.thresholds.api_5xx} 5XX answers in 5 minutes from ${each.value} of ${var.api.name}/${var.api.stage}."
+  namespace           = "AWS/ApiGateway"
+  metric_name         = "5XXError"
+  dimensions          = { ApiName = var.api.name, Stage = var.api.stage, Method = split(" ", each.value)[0], Resource = split(" ", each.value)[1] }
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  threshold           = var.thresholds.api_5xx
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = local.alarm_actions
+  ok_actions          = local.alarm_actions
+  tags                = var.tags
+}

@@ -53,6 +53,22 @@ locals {
         }
       },
     ],
+    var.api == null || length(try(var.api.routes, [])) == 0 ? [] : [
+      {
+        type = "metric", width = 24, height = 6
+        properties = {
+          title = "API by route: requests, 5XX and p99 latency", region = local.region, period = 300
+          # One row per route and metric: concat() of each route's rows (flatten() would join rows into one).
+          metrics = concat([
+            for route in var.api.routes : [
+              ["AWS/ApiGateway", "Count", "ApiName", var.api.name, "Stage", var.api.stage, "Method", split(" ", route)[0], "Resource", split(" ", route)[1], { stat = "Sum", label = "${route} requests" }],
+              ["AWS/ApiGateway", "5XXError", "ApiName", var.api.name, "Stage", var.api.stage, "Method", split(" ", route)[0], "Resource", split(" ", route)[1], { stat = "Sum", label = "${route} 5XX" }],
+              ["AWS/ApiGateway", "Latency", "ApiName", var.api.name, "Stage", var.api.stage, "Method", split(" ", route)[0], "Resource", split(" ", route)[1], { stat = "p99", yAxis = "right", label = "${route} p99" }],
+            ]
+          ]...)
+        }
+      },
+    ],
     var.api == null ? [] : [
       {
         type = "metric", width = 24, height = 6

@@ -19,5 +19,6 @@ output "alarm_names" {
     [for a in aws_cloudwatch_metric_alarm.lambda : a.alarm_name],
     [for a in aws_cloudwatch_metric_alarm.dynamodb_throttled : a.alarm_name],
     [for a in aws_cloudwatch_metric_alarm.api_5xx : a.alarm_name],
+    [for a in aws_cloudwatch_metric_alarm.api_route_5xx : a.alarm_name],
   )
 }

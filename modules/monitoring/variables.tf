@@ -61,12 +61,18 @@ variable "dynamodb_tables" {
 }
 
 variable "api" {
-  description = "REST API whose 5XX answers raise an alarm (null to skip)."
+  description = "REST API whose 5XX answers raise an alarm (null to skip): its name, stage, and the routes (\"METHOD /path\", as API Gateway's Method and Resource metric dimensions) that get an alarm and a dashboard row each."
   type = object({
-    name  = string
-    stage = string
+    name   = string
+    stage  = string
+    routes = optional(list(string), [])
   })
   default = null
+
+  validation {
+    condition     = var.api == null || alltrue([for route in try(var.api.routes, []) : can(regex("^[A-Z]+ /[^ ]*$", route))])
+    error_message = "api.routes must be \"METHOD /path\" keys, e.g. \"GET /orders/{orderId}\"."
+  }
 }
 
 variable "metrics_namespace" {

@@ -13,12 +13,21 @@ locals {
   type_index_name  = "byTypeAndTime"
 
   common_environment = {
-    POWERTOOLS_SERVICE_NAME = local.service_name
-    POWERTOOLS_LOG_LEVEL    = var.log_level
-    WORKOUTS_TABLE_NAME     = module.workouts_table.name
-    STATS_TABLE_NAME        = module.user_stats_table.name
-    USER_BINDING            = var.user_binding
+    POWERTOOLS_SERVICE_NAME       = local.service_name
+    POWERTOOLS_LOG_LEVEL          = var.log_level
+    WORKOUTS_TABLE_NAME           = module.workouts_table.name
+    STATS_TABLE_NAME              = module.user_stats_table.name
+    USER_BINDING                  = var.user_binding
+    WORKOUT_TYPE_SHARDS           = tostring(var.type_index_shards)
+    CONFIG_PARAMETER_PREFIX       = module.config.parameter_prefix
+    POWERTOOLS_PARAMETERS_MAX_AGE = tostring(var.parameters_max_age)
   }
+
+  # Routes by function: the write function stores, corrects and deletes; the read-only function serves every GET.
+  # "GET /types/{workoutType}/workouts" is the operator lookup across users (operator_invoke_policy_json).
+  write_routes    = ["POST /workouts", "PATCH /workouts/{workoutId}", "DELETE /workouts/{workoutId}"]
+  read_routes     = ["GET /workouts", "GET /workouts/{workoutId}", "GET /stats/{userId}", "GET /types/{workoutType}/workouts"]
+  operator_routes = ["GET /types/{workoutType}/workouts"]
 
   # DynamoDB calls KMS for the table key on the function's behalf; nothing else may use the key through it.
   via_dynamodb = [{ test = "StringEquals", variable = "kms:ViaService", values = [data.aws_service.dynamodb.dns_name] }]
@@ -106,7 +115,7 @@ module "process_workout" {
   source = "../lambda"
 
   function_name                  = "${local.name_prefix}-process-workout"
-  description                    = "POST /workouts: validate and store a workout log"
+  description                    = "POST, PATCH and DELETE of workouts, with their totals"
   package_path                   = var.lambda_package_path
   handler                        = "workout_log.handlers.process_workout.handler"
   runtime                        = var.lambda_runtime
@@ -117,15 +126,18 @@ module "process_workout" {
   log_retention_days             = var.log_retention_days
 
   environment_variables = merge(local.common_environment, {
-    POWERTOOLS_METRICS_NAMESPACE  = local.metrics_ns
-    IDEMPOTENCY_TABLE_NAME        = module.idempotency_table.name
-    WORKOUT_TYPE_SHARDS           = tostring(var.type_index_shards)
-    CONFIG_PARAMETER_PREFIX       = module.config.parameter_prefix
-    POWERTOOLS_PARAMETERS_MAX_AGE = tostring(var.parameters_max_age)
+    POWERTOOLS_METRICS_NAMESPACE = local.metrics_ns
+    IDEMPOTENCY_TABLE_NAME       = module.idempotency_table.name
   })
 
   policy_statements = [
-    { sid = "StoreWorkouts", actions = ["dynamodb:PutItem"], resources = [module.workouts_table.arn] },
+    {
+      sid = "StoreCorrectDeleteWorkouts"
+      # GetItem reads the workout a PATCH or DELETE changes (its by-id copy, consistently); UpdateItem adds to the
+      # period totals, which live in this table beside the workouts.
+      actions   = ["dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:UpdateItem", "dynamodb:GetItem"]
+      resources = [module.workouts_table.arn]
+    },
     { sid = "AddToAggregates", actions = ["dynamodb:UpdateItem"], resources = [module.user_stats_table.arn] },
     {
       sid = "IdempotencyRecords"
@@ -143,7 +155,7 @@ module "workout_stats" {
   source = "../lambda"
 
   function_name                  = "${local.name_prefix}-workout-stats"
-  description                    = "GET /stats/{userId}: a user's workout statistics"
+  description                    = "Every GET: statistics, lists, one workout, the type lookup (read-only)"
   package_path                   = var.lambda_package_path
   handler                        = "workout_log.handlers.workout_stats.handler"
   runtime                        = var.lambda_runtime
@@ -152,12 +164,17 @@ module "workout_stats" {
   timeout                        = var.lambda_timeout
   reserved_concurrent_executions = var.reserved_concurrency.workout_stats
   log_retention_days             = var.log_retention_days
-  environment_variables          = local.common_environment
+  environment_variables = merge(local.common_environment, {
+    PAGE_TOKEN_KEY_ARN = aws_kms_key.page_tokens.arn
+  })
 
   policy_statements = [
-    { sid = "ReadRecentWorkouts", actions = ["dynamodb:Query"], resources = [module.workouts_table.arn] },
+    { sid = "ReadWorkouts", actions = ["dynamodb:Query", "dynamodb:GetItem"], resources = [module.workouts_table.arn] },
+    { sid = "ReadTypeIndex", actions = ["dynamodb:Query"], resources = [module.workouts_table.global_secondary_index_arns[local.type_index_name]] },
     { sid = "ReadAggregates", actions = ["dynamodb:GetItem"], resources = [module.user_stats_table.arn] },
+    { sid = "ReadConfig", actions = ["ssm:GetParameter"], resources = values(module.config.arns) },
     { sid = "UseTableKey", actions = ["kms:Decrypt"], resources = [module.workouts_table.kms_key_arn], conditions = local.via_dynamodb },
+    { sid = "SignPageTokens", actions = ["kms:GenerateMac"], resources = [aws_kms_key.page_tokens.arn] },
   ]
 }
 
@@ -171,10 +188,10 @@ module "api" {
   log_retention_days             = var.log_retention_days
   manage_account_cloudwatch_role = var.manage_api_gateway_account
 
-  routes = {
-    "POST /workouts"      = { function_name = module.process_workout.function_name, invoke_arn = module.process_workout.invoke_arn }
-    "GET /stats/{userId}" = { function_name = module.workout_stats.function_name, invoke_arn = module.workout_stats.invoke_arn }
-  }
+  routes = merge(
+    { for route in local.write_routes : route => { function_name = module.process_workout.function_name, invoke_arn = module.process_workout.invoke_arn } },
+    { for route in local.read_routes : route => { function_name = module.workout_stats.function_name, invoke_arn = module.workout_stats.invoke_arn } },
+  )
 }
 
 module "monitoring" {
@@ -187,7 +204,7 @@ module "monitoring" {
   dynamodb_tables = {
     for key, table in local.tables : key => { name = table.name, global_secondary_indexes = table.global_secondary_index_names }
   }
-  api = { name = module.api.name, stage = module.api.stage_name }
+  api = { name = module.api.name, stage = module.api.stage_name, routes = concat(local.write_routes, local.read_routes) }
 
   lambda_functions = {
     process-workout = { function_name = module.process_workout.function_name, timeout_seconds = module.process_workout.timeout }

@@ -8,19 +8,39 @@ output "get_stats_url" {
   value       = module.api.route_urls["GET /stats/{userId}"]
 }
 
+output "route_urls" {
+  description = "URL of each route (\"METHOD /path\"; replace the {parameters})."
+  value       = module.api.route_urls
+}
+
+output "user_invoke_policy_json" {
+  description = "IAM policy document granting execute-api:Invoke on exactly the user routes (everything but the operator lookup), for the roles of the service's callers."
+  value       = data.aws_iam_policy_document.user_invoke.json
+}
+
+output "operator_invoke_policy_json" {
+  description = "IAM policy document granting execute-api:Invoke on exactly the operator route, GET /types/{workoutType}/workouts."
+  value       = data.aws_iam_policy_document.operator_invoke.json
+}
+
 output "api_execution_arn" {
   description = "Execution ARN of the API, for callers' execute-api:Invoke policies."
   value       = module.api.execution_arn
 }
 
 output "api_execution_log_group_name" {
-  description = "Name of the API stage's execution log group (API Gateway's fixed name; created before the stage, or imported)."
+  description = "Name of the API stage's execution log group (API Gateway's fixed name; created before the stage)."
   value       = module.api.execution_log_group_name
 }
 
 output "table_names" {
   description = "Name of each table: workouts, user_stats, idempotency."
   value       = { for key, table in local.tables : key => table.name }
+}
+
+output "type_index_shards" {
+  description = "How many shards the type index's key is spread over (WORKOUT_TYPE_SHARDS of the functions)."
+  value       = var.type_index_shards
 }
 
 output "workouts_table_name" {
@@ -34,12 +54,12 @@ output "workouts_stream_arn" {
 }
 
 output "process_workout_function_arn" {
-  description = "ARN of the POST /workouts function."
+  description = "ARN of the write function (POST, PATCH, DELETE)."
   value       = module.process_workout.function_arn
 }
 
 output "workout_stats_function_arn" {
-  description = "ARN of the GET /stats/{userId} function."
+  description = "ARN of the read-only function (every GET)."
   value       = module.workout_stats.function_arn
 }
 

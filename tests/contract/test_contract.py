@@ -122,17 +122,56 @@ def test_routes_in_terraform_are_the_routes_the_package_serves(env, emulated):
 
 
 @pytest.mark.parametrize("env", ENVIRONMENTS)
-def test_api_gateway_may_invoke_each_function_for_its_route_only(env, emulated):
+def test_api_gateway_may_invoke_each_function_for_its_routes_only(env, emulated):
     deployment = emulated[env].deployment
     (rest_api,) = deployment.resources("aws_api_gateway_rest_api")
-    permissions = {p["values"]["function_name"]: p["values"] for p in deployment.resources("aws_lambda_permission")}
+    granted = {
+        (p["values"]["function_name"], p["values"]["source_arn"]) for p in deployment.resources("aws_lambda_permission")
+    }
 
+    expected = set()
     for route, function in deployment.routes().items():
         method, path = route.split(" ", 1)
-        permission = permissions[function.name]
         wildcard_path = "/".join("*" if part.startswith("{") else part for part in path.split("/"))
-        assert permission["principal"] == "apigateway.amazonaws.com"
-        assert permission["source_arn"] == f"{rest_api['values']['execution_arn']}/*/{method}{wildcard_path}"
+        expected.add((function.name, f"{rest_api['values']['execution_arn']}/*/{method}{wildcard_path}"))
+    assert granted == expected
+    assert {p["values"]["principal"] for p in deployment.resources("aws_lambda_permission")} == {
+        "apigateway.amazonaws.com"
+    }
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_writes_go_to_the_write_function_and_reads_to_the_read_only_one(env, emulated):
+    for route, function in emulated[env].deployment.routes().items():
+        method = route.split(" ", 1)[0]
+        assert function.call == ("workout_stats" if method == "GET" else "process_workout"), route
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_the_invoke_policies_grant_exactly_their_routes(env, emulated):
+    """user_invoke_policy_json: every route but the operator lookup; operator_invoke_policy_json: that one only;
+    each route's ARN in this stage, path parameters as *."""
+    from workout_log import api
+
+    deployment = emulated[env].deployment
+    outputs = deployment.outputs["workout_log"]
+    (rest_api,) = deployment.resources("aws_api_gateway_rest_api")
+    (stage,) = deployment.resources("aws_api_gateway_stage")
+
+    def arn(route: str) -> str:
+        method, path = route.split(" ", 1)
+        wildcard = "/".join("*" if part.startswith("{") else part for part in path.split("/"))
+        return f"{rest_api['values']['execution_arn']}/{stage['values']['stage_name']}/{method}{wildcard}"
+
+    def granted(document: str) -> set[str]:
+        (statement,) = json.loads(document)["Statement"]
+        assert statement["Effect"] == "Allow" and statement["Action"] == "execute-api:Invoke"
+        return set(statement["Resource"]) if isinstance(statement["Resource"], list) else {statement["Resource"]}
+
+    operator = {f"GET {api.TYPE_WORKOUTS_PATH}"}
+    every = {f"{method} {path}" for path, methods in api.ROUTES.items() for method in methods}
+    assert granted(outputs["user_invoke_policy_json"]) == {arn(route) for route in every - operator}
+    assert granted(outputs["operator_invoke_policy_json"]) == {arn(route) for route in operator}
 
 
 @pytest.mark.parametrize("env", ENVIRONMENTS)

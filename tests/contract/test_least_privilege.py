@@ -8,8 +8,9 @@ names, a transaction item by item (local/workout_local/emulator.py, gap 6). To p
 removed from the role's policy in the emulator, the scenario must then fail, and the policy Terraform wrote is put
 back (the empty second plan of tests/terraform/test_apply.py would notice a leftover).
 
-KMS (the tables' key), CloudWatch Logs and X-Ray are not called by the code here (the emulator encrypts nothing
-on the caller's behalf); their statements are checked statically, on the applied policy documents.
+KMS's GenerateMac (the page tokens' key) is called by the read function and proven like the data actions. The
+tables' key, CloudWatch Logs and X-Ray are not called by the code here (the emulator encrypts nothing on the
+caller's behalf); their statements are checked statically, on the applied policy documents.
 """
 
 from __future__ import annotations
@@ -32,7 +33,10 @@ from support.terraform import ENVIRONMENTS
 from workout_local.events import LambdaContext, api_event, identity
 from workout_local.server import emulator_environment
 
-DATA_SERVICES = ("dynamodb:", "ssm:")
+
+def proven_by_scenario(action: str) -> bool:
+    """The actions the code itself calls, so that removing one must make its scenario fail."""
+    return action.startswith(("dynamodb:", "ssm:")) or action == "kms:GenerateMac"
 
 
 def admin(emulated, service: str) -> Any:
@@ -90,20 +94,32 @@ def acting_as(emulated, function) -> Iterator[None]:
         reset_process_state()
 
 
-def invoke(handler: Any, user: str, method: str, path: str, body: Any = None, headers: dict | None = None):
+def invoke(
+    handler: Any, user: str, method: str, path: str, body: Any = None, headers: dict | None = None, query: str = "",
+    operator: bool = False,
+):  # fmt: skip
+    """One request as API Gateway sends it, from the user's Cognito identity (or an IAM principal: `operator`)."""
+    caller = identity(user_arn="arn:aws:iam::123456789012:user/ops") if operator else identity(cognito_identity_id=user)
     event = api_event(
         method,
         path,
         body=json.dumps(body) if body is not None else None,
         headers={"Content-Type": "application/json", **(headers or {})},
-        caller=identity(cognito_identity_id=user),
+        caller=caller,
+        query=query,
     )
     result = handler(event, LambdaContext(function_name="least-privilege"))
-    return result["statusCode"], json.loads(result["body"])
+    return result["statusCode"], json.loads(result["body"]) if result.get("body") else None
+
+
+def problems_of(outcomes: list[tuple[int, Any]], expected: list[int]) -> list[str]:
+    return [f"step {i}: {status} {body}" for i, ((status, body), want) in enumerate(
+        zip(outcomes, expected, strict=True)) if status != want]  # fmt: skip
 
 
 def process_scenario(user: str) -> list[str]:
-    """Happy paths, an idempotent retry, and a keyed request rejected inside the idempotent section."""
+    """Happy paths, an idempotent retry, a keyed request rejected inside the idempotent section, a correction and
+    a deletion. Leaves two workouts: running 310 kcal and running 120 kcal."""
     from workout_log.handlers.process_workout import handler
 
     keyed = "Idempotency-Key"
@@ -112,24 +128,49 @@ def process_scenario(user: str) -> list[str]:
         invoke(handler, user, "POST", "/workouts", workout(userId=user, caloriesBurned=120), {keyed: "k-1"}),
         invoke(handler, user, "POST", "/workouts", workout(userId=user, caloriesBurned=120), {keyed: "k-1"}),
         invoke(handler, user, "POST", "/workouts", workout(userId=user, workoutType="curling"), {keyed: "k-2"}),
+        invoke(handler, user, "POST", "/workouts", workout(userId=user, workoutType="yoga", caloriesBurned=50)),
     ]
-    expected = [201, 201, 201, 400]
-    problems = [f"step {i}: {status} {body}" for i, ((status, body), want) in enumerate(
-        zip(outcomes, expected, strict=True)) if status != want]  # fmt: skip
-    if not problems and outcomes[1][1] != outcomes[2][1]:
-        problems.append("the retry did not return the first answer")
-    return problems
+    problems = problems_of(outcomes, [201, 201, 201, 400, 201])
+    if problems:
+        return problems
+    if outcomes[1][1] != outcomes[2][1]:
+        return ["the retry did not return the first answer"]
+    first, yoga = outcomes[0][1]["workoutId"], outcomes[4][1]["workoutId"]
+    changes = [
+        invoke(handler, user, "PATCH", f"/workouts/{first}", {"caloriesBurned": 310}, {"If-Match": '"1"'}),
+        invoke(handler, user, "DELETE", f"/workouts/{yoga}"),
+    ]
+    return problems_of(changes, [200, 204])
 
 
 def stats_scenario(user: str) -> list[str]:
+    """Every read route on the process scenario's two workouts: totals, periods, both pages of a list, a type
+    filter, one workout by id, and the operator lookup (as an IAM principal)."""
+    from datetime import UTC, datetime, timedelta
+
     from workout_log.handlers.workout_stats import handler
 
-    status, body = invoke(handler, user, "GET", f"/stats/{user}")
+    around = [(datetime.now(UTC) + timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%SZ") for days in (-2, 2)]
+    status, stats = invoke(
+        handler, user, "GET", f"/stats/{user}", query=f"from={around[0]}&to={around[1]}&period=month"
+    )
     if status != 200:
-        return [f"{status} {body}"]
-    if body["totalWorkouts"] != 2 or body["totalCaloriesBurned"] != 420:
-        return [f"wrong totals: {body}"]
-    return []
+        return [f"stats: {status} {stats}"]
+    if stats["totalWorkouts"] != 2 or stats["totalCaloriesBurned"] != 430 or len(stats["periods"]) != 1:
+        return [f"wrong totals: {stats}"]
+    first = invoke(handler, user, "GET", "/workouts", query=f"userId={user}&limit=1")
+    if first[0] != 200 or not first[1]["nextToken"]:
+        return [f"list: {first}"]
+    steps = [
+        invoke(handler, user, "GET", "/workouts", query=f"userId={user}&limit=1&nextToken={first[1]['nextToken']}"),
+        invoke(handler, user, "GET", "/workouts", query=f"userId={user}&type=running"),
+        invoke(handler, user, "GET", f"/workouts/{first[1]['items'][0]['workoutId']}"),
+        invoke(handler, user, "GET", "/types/running/workouts", query="limit=1", operator=True),
+    ]
+    problems = problems_of(steps, [200, 200, 200, 200])
+    if not problems and (len(steps[1][1]["items"]) != 2 or not steps[3][1]["items"]):
+        problems.append(f"wrong lists: {steps}")
+    return problems
 
 
 SCENARIOS = {"process_workout": process_scenario, "workout_stats": stats_scenario}
@@ -186,9 +227,7 @@ def test_every_data_action_is_needed(env, call, emulated):
     unneeded = []
     for statement in function.statements:
         for action in statement["Action"]:
-            if action.startswith(DATA_SERVICES) and not run(
-                emulated[env], call, without(document, statement["Sid"], action)
-            ):
+            if proven_by_scenario(action) and not run(emulated[env], call, without(document, statement["Sid"], action)):
                 unneeded.append(f"{statement['Sid']}: {action}")
 
     assert unneeded == [], f"{env} {call}: the scenario passes without these actions"
@@ -214,12 +253,12 @@ def test_iam_enforcement_denies_what_no_policy_allows(emulated):
 @pytest.mark.parametrize(
     ("call", "forbidden"),
     [
-        ("process_workout", [("scan", "workouts"), ("query", "workouts"), ("get_item", "stats"),
-                             ("delete_item", "workouts"), ("delete_item", "stats"), ("put_item", "stats"),
-                             ("update_item", "workouts")]),
-        ("workout_stats", [("put_item", "workouts"), ("update_item", "stats"), ("delete_item", "workouts"),
-                           ("delete_item", "stats"), ("scan", "workouts"), ("transact_write_items", "workouts"),
-                           ("get_item", "workouts"), ("query", "stats")]),
+        ("process_workout", [("scan", "workouts"), ("query", "workouts"), ("query_index", "workouts"),
+                             ("get_item", "stats"), ("delete_item", "stats"), ("put_item", "stats"),
+                             ("scan", "stats")]),
+        ("workout_stats", [("put_item", "workouts"), ("update_item", "workouts"), ("update_item", "stats"),
+                           ("delete_item", "workouts"), ("delete_item", "stats"), ("scan", "workouts"),
+                           ("transact_write_items", "workouts"), ("query", "stats")]),
     ],
 )  # fmt: skip
 @pytest.mark.parametrize("env", ENVIRONMENTS)
@@ -234,6 +273,9 @@ def test_what_each_function_cannot_do(env, call, forbidden, emulated):
         "scan": lambda t: {"TableName": t},
         "query": lambda t: {"TableName": t, "KeyConditionExpression": "userId = :u",
                             "ExpressionAttributeValues": {":u": {"S": user}}},
+        "query_index": lambda t: {"TableName": t, "IndexName": "byTypeAndTime",
+                                  "KeyConditionExpression": "workoutTypeShard = :s",
+                                  "ExpressionAttributeValues": {":s": {"S": "running#0"}}},
         "get_item": lambda t: {"TableName": t, "Key": keys[t]},
         "delete_item": lambda t: {"TableName": t, "Key": keys[t]},
         "put_item": lambda t: {"TableName": t, "Item": {**keys[t], "workoutTypeShard": {"S": "running#0"}}},
@@ -247,7 +289,7 @@ def test_what_each_function_cannot_do(env, call, forbidden, emulated):
 
         for operation, table in forbidden:
             try:
-                getattr(dynamodb_client(), operation)(**requests[operation](tables[table]))
+                getattr(dynamodb_client(), operation.removesuffix("_index"))(**requests[operation](tables[table]))
                 allowed.append(f"{operation} on {table}")
             except ClientError as error:
                 assert is_denied(error), error
@@ -259,9 +301,13 @@ def test_what_each_function_cannot_do(env, call, forbidden, emulated):
 def test_every_statement_names_exact_resources_of_this_environment(env, emulated):
     deployment = emulated[env].deployment
     tables = {t["values"]["arn"] for t in deployment.resources("aws_dynamodb_table")}
+    indexes = {f"{t['values']['arn']}/index/{i['name']}" for t in deployment.resources("aws_dynamodb_table")
+               for i in t["values"]["global_secondary_index"]}  # fmt: skip
     parameters = {p["values"]["arn"] for p in deployment.resources("aws_ssm_parameter")}
     table_keys = {k["values"]["arn"] for k in deployment.resources("aws_kms_key")
                   if "DynamoDB" in k["values"]["description"]}  # fmt: skip
+    token_keys = {k["values"]["arn"] for k in deployment.resources("aws_kms_key")
+                  if k["values"]["key_usage"] == "GENERATE_VERIFY_MAC"}  # fmt: skip
     for function in deployment.functions().values():
         log_group = next(g["values"]["arn"] for g in deployment.resources("aws_cloudwatch_log_group")
                          if g["values"]["name"] == f"/aws/lambda/{function.name}")  # fmt: skip
@@ -272,10 +318,13 @@ def test_every_statement_names_exact_resources_of_this_environment(env, emulated
             assert len(services) == 1, f"{where} mixes services"
             (service,) = services
             if service == "dynamodb":
-                assert set(statement["Resource"]) <= tables, where
+                assert set(statement["Resource"]) <= tables | indexes, where
             elif service == "ssm":
                 assert set(statement["Resource"]) <= parameters, where
                 assert set(statement["Action"]) <= {"ssm:GetParameter"}, where
+            elif service == "kms" and set(statement["Resource"]) == token_keys:
+                assert len(token_keys) == 1 and statement["Action"] == ["kms:GenerateMac"], where
+                assert function.call == "workout_stats", f"{where}: only the read function signs page tokens"
             elif service == "kms":
                 assert len(table_keys) == 1 and set(statement["Resource"]) == table_keys, where
                 assert set(statement["Action"]) <= {"kms:Decrypt", "kms:GenerateDataKey"}, where
@@ -302,9 +351,11 @@ def test_reads_and_writes_are_split_between_the_functions(env, emulated):
     process, reader = functions["process_workout"].statements, functions["workout_stats"].statements
     writes = ("dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem")
 
+    workouts = functions["process_workout"].environment["WORKOUTS_TABLE_NAME"]
     for table in tables:
         assert not any(allows(reader, action, table) for action in writes)
         for statements in (process, reader):
             assert not allows(statements, "dynamodb:Scan", table)
-            assert not allows(statements, "dynamodb:GetItem", table) or statements is reader
             assert not allows(statements, "dynamodb:Query", table) or statements is reader
+        # The write function reads only the workout it changes (its by-id copy), never the totals.
+        assert not allows(process, "dynamodb:GetItem", table) or table.endswith(f"/{workouts}")

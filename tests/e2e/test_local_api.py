@@ -7,6 +7,8 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from support.handlers import workout
 from support.http_client import request
@@ -135,3 +137,72 @@ def test_the_served_openapi_document_is_the_committed_one(stack):
     committed = json.loads((ROOT / "docs" / "openapi.json").read_text())
 
     assert served == committed, "docs/openapi.json is stale: run `make openapi`"
+
+
+def test_the_log_over_http_store_list_correct_delete_and_count(stack):
+    """The README's walk-through: what a client does with its log, through the local API Gateway."""
+    alice = user()
+    stored = [
+        request(
+            "POST", f"{stack.url}/workouts", workout(userId=alice, workoutTimestamp=f"2026-11-2{day}T07:00:00+01:00")
+        )
+        for day in (1, 2, 3)
+    ]
+    first = stored[0].body["workoutId"]
+
+    page = request("GET", f"{stack.url}/workouts?userId={alice}&limit=2")
+    rest = request("GET", f"{stack.url}/workouts?userId={alice}&limit=2&nextToken={page.body['nextToken']}")
+    read = request("GET", f"{stack.url}/workouts/{first}")
+    merge_patch = {"Content-Type": "application/merge-patch+json", "If-Match": read.headers["ETag"]}
+    corrected = request("PATCH", f"{stack.url}/workouts/{first}", raw=json.dumps({"durationMinutes": 45}),
+                        headers=merge_patch)  # fmt: skip
+    stale = request("PATCH", f"{stack.url}/workouts/{first}", {"durationMinutes": 50},
+                    headers={"If-Match": read.headers["ETag"]})  # fmt: skip
+    deleted = request("DELETE", f"{stack.url}/workouts/{stored[2].body['workoutId']}")
+    days = request("GET", f"{stack.url}/stats/{alice}?from=2026-11-01T00:00:00Z&to=2026-12-01T00:00:00Z&period=day")
+
+    assert [s.status for s in stored] == [201, 201, 201]
+    assert [w["workoutId"] for w in page.body["items"] + rest.body["items"]] == [
+        s.body["workoutId"] for s in reversed(stored)
+    ]
+    assert rest.body["nextToken"] is None
+    assert (read.status, read.headers["ETag"], corrected.status, corrected.headers["ETag"]) == (200, '"1"', 200, '"2"')
+    assert (stale.status, deleted.status) == (412, 204)
+    assert [(p["start"], p["workouts"], p["durationMinutes"]) for p in days.body["periods"]] == [
+        ("2026-11-21", 1, 45), ("2026-11-22", 1, 30)
+    ]  # fmt: skip
+    assert days.body["totalWorkouts"] == 2 and days.body["totalDurationMinutes"] == 75
+
+
+QUERY_TEXT = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), min_size=1, max_size=12)
+
+
+@settings(max_examples=40, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+@given(extra=st.dictionaries(st.sampled_from(["note", "a:b", "x y", "é", "q"]), QUERY_TEXT, max_size=3))
+def test_signed_queries_with_reserved_and_non_ascii_characters_are_verified(stack, extra):
+    """botocore signs the query as sent (encoded as SigV4 does); the gateway must verify it against the raw target,
+    as API Gateway does, whatever characters the names and values hold."""
+    from urllib.parse import quote
+
+    query = "&".join(f"{quote(k, safe='-_.~')}={quote(v, safe='-_.~')}" for k, v in {"recent": "5", **extra}.items())
+    answer = request("GET", f"{stack.url}/stats/alice?{query}", sign_with=SERVICE)
+
+    assert answer.status == 200, (query, answer.body)
+
+
+def test_a_query_sent_raw_but_signed_canonically_is_verified(stack):
+    """awscurl signs `note=a%3Ab` (SigV4's canonical form) and sends `note=a:b`: API Gateway accepts it, and so
+    must the local gateway (it refused it with INVALID_SIGNATURE when it verified the decoded query)."""
+    from botocore.auth import SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+
+    signed = AWSRequest("GET", f"{stack.url}/stats/alice?recent=5&note=a%3Ab%2Fc")
+    SigV4Auth(Credentials(*SERVICE), "execute-api", "us-east-1").add_auth(signed)
+    raw = f"{stack.url}/stats/alice?recent=5&note=a:b/c"
+
+    answer = request("GET", raw, headers=dict(signed.headers.items()))
+
+    assert answer.status == 200, answer.body
+    tampered = request("GET", raw.replace("recent=5", "recent=6"), headers=dict(signed.headers.items()))
+    assert (tampered.status, tampered.body["error"]["code"]) == (403, "INVALID_SIGNATURE")

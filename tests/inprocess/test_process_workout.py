@@ -12,7 +12,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from support.handlers import JSON, workout
-from support.inprocess import table_items
+from support.inprocess import workout_items
 
 UTC_TEXT = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$")
 
@@ -25,7 +25,7 @@ def test_stores_a_workout_and_answers_201_with_the_record(api, aws):
     assert answer.body["durationMinutes"] == 30
     assert answer.body["distanceKm"] == 5.2
     assert UTC_TEXT.match(answer.body["workoutTimestamp"])
-    items = table_items(aws.workouts_table)
+    items = workout_items(aws.workouts_table)
     assert len(items) == 1
     assert items[0]["workoutId"]["S"] == answer.body["workoutId"]
     assert items[0]["workoutTimestamp"]["S"] == f"{answer.body['workoutTimestamp']}#{answer.body['workoutId']}"
@@ -52,7 +52,7 @@ def test_two_workouts_at_the_same_instant_are_both_stored(api, aws):
     second = api.post(workout(workoutTimestamp=same, caloriesBurned=200))
 
     assert (first.status, second.status) == (201, 201)
-    assert len(table_items(aws.workouts_table)) == 2
+    assert len(workout_items(aws.workouts_table)) == 2
     assert api.stats("user-1").body["totalCaloriesBurned"] == 300
 
 
@@ -78,7 +78,7 @@ class TestIdempotency:
 
         assert (first.status, again.status) == (201, 201)
         assert again.body == first.body
-        assert len(table_items(aws.workouts_table)) == 1
+        assert len(workout_items(aws.workouts_table)) == 1
         assert api.stats("user-1").body["totalWorkouts"] == 1
 
     def test_the_same_key_with_another_body_is_a_conflict(self, api, aws):
@@ -88,13 +88,13 @@ class TestIdempotency:
 
         assert other.status == 409
         assert other.body["error"]["code"] == "conflict"
-        assert len(table_items(aws.workouts_table)) == 1
+        assert len(workout_items(aws.workouts_table)) == 1
 
     def test_keys_are_scoped_to_the_user(self, api, aws):
         headers = {**JSON, "Idempotency-Key": "shared"}
         assert api.post(workout(userId="alice"), headers=headers).status == 201
         assert api.post(workout(userId="bob"), headers=headers).status == 201
-        assert len(table_items(aws.workouts_table)) == 2
+        assert len(workout_items(aws.workouts_table)) == 2
 
     def test_a_malformed_key_is_rejected(self, api, stored):
         answer = api.post(workout(), headers={**JSON, "Idempotency-Key": "x" * 200})
@@ -178,7 +178,7 @@ class TestRejections:
         wrong = api.call("DELETE", "/workouts")
 
         assert missing.status == 404 and missing.body["error"]["code"] == "not_found"
-        assert wrong.status == 405 and wrong.headers["Allow"] == "POST"
+        assert wrong.status == 405 and wrong.headers["Allow"] == "GET, POST"
 
     def test_the_error_body_does_not_echo_large_inputs(self, api):
         answer = api.post(workout(notes="secret-" * 200))
@@ -196,7 +196,7 @@ class TestUserBinding:
         same = api.post(workout(userId="us-east-1:abc"), caller=identity(cognito_identity_id="us-east-1:abc"))
 
         assert (other.status, anonymous.status, same.status) == (403, 403, 201)
-        assert stored()["test-workouts"] == 1
+        assert len(workout_items("test-workouts")) == 1
 
     def test_none_binding_lets_a_trusted_caller_act_for_any_user(self, api):
         from workout_local.events import identity
@@ -241,7 +241,7 @@ class TestFailures:
         monkeypatch.undo()
 
         assert api.post(workout(), headers=headers).status == 201
-        assert len(table_items(aws.workouts_table)) == 1
+        assert len(workout_items(aws.workouts_table)) == 1
 
     def test_a_missing_environment_variable_is_a_500_naming_it_in_the_log(self, api, monkeypatch, logs):
         monkeypatch.delenv("STATS_TABLE_NAME")
@@ -293,5 +293,18 @@ def test_a_metrics_failure_after_the_write_still_answers_201(api, aws, monkeypat
     answer = api.post(workout(), headers={**JSON, "Idempotency-Key": "metrics-down"})
 
     assert answer.status == 201
-    assert len(table_items(aws.workouts_table)) == 1
+    assert len(workout_items(aws.workouts_table)) == 1
     assert logs("ERROR")[0]["message"] == "metrics not recorded"
+
+
+def test_with_metrics_disabled_no_metric_is_printed_or_kept_however_many_workouts(api, capsys, monkeypatch):
+    """Powertools 3.37 keeps disabled metrics and prints them once 100 values gathered; the handler forgets them
+    after each invocation (workout_log.observability.with_metrics)."""
+    from workout_log.observability import metrics
+
+    monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "true")
+    for n in range(101):
+        assert api.post(workout(caloriesBurned=n)).status == 201
+
+    assert '"_aws"' not in capsys.readouterr().out
+    assert not metrics.metric_set

@@ -1,15 +1,18 @@
-"""Every field of a valid workout survives the trip: POST it, read it back in GET /stats recentWorkouts, field for
-field. A field dropped by any mapper (model -> record -> DynamoDB item -> record -> view) fails this, whatever the
-other suites happen to check."""
+"""Every field of a valid workout survives the trip: POST it, read it back in GET /stats recentWorkouts, in
+GET /workouts and by its id, field for field, with the offset it was sent with. A field dropped by any mapper
+(model -> record -> DynamoDB item -> record -> view, for each copy of the workout) fails this, whatever the other
+suites happen to check."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
+from urllib.parse import quote
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from support.inprocess import MAX_DURATION_MINUTES, WORKOUT_TYPES
+from workout_log.models.workout import offset_text
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 
@@ -27,8 +30,12 @@ WORKOUTS = st.fixed_dictionaries(
         "caloriesBurned": _decimal(0, 10_000),
     },
     optional={
-        "workoutTimestamp": st.integers(0, 5 * 365 * 24 * 3600).map(
-            lambda seconds: (NOW - timedelta(seconds=seconds)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        "workoutTimestamp": st.builds(
+            lambda seconds, offset: (
+                (NOW - timedelta(seconds=seconds)).astimezone(timezone(timedelta(minutes=offset))).isoformat()
+            ),
+            st.integers(0, 5 * 365 * 24 * 3600),
+            st.integers(-12 * 60, 14 * 60),
         ),
         "distanceKm": _decimal(0, 1_000),
         "heartRateAvg": st.integers(30, 250),
@@ -50,11 +57,19 @@ def test_every_field_of_a_posted_workout_comes_back_in_recent_workouts(api, sent
 
     recent = api.stats(sent["userId"], query="recent=100").body["recentWorkouts"]
     (stored,) = [w for w in recent if w["workoutId"] == created.body["workoutId"]]
+    listed = api.get("/workouts", query=f"userId={quote(sent['userId'])}&limit=100").body["items"]
+    by_id = api.get(f"/workouts/{created.body['workoutId']}").body
 
-    assert stored == created.body
+    assert stored == created.body == by_id
+    assert [w for w in listed if w["workoutId"] == created.body["workoutId"]] == [created.body]
     for field, value in sent.items():
         if field == "workoutTimestamp":
-            assert stored[field] == value.replace("Z", ".000000Z")
+            moment = datetime.fromisoformat(value)
+            assert stored[field] == moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+            assert stored["utcOffset"] == offset_text(moment)
         else:
             assert stored[field] == value, field
-    assert {k for k, v in stored.items() if v is not None} == set(sent) | {"workoutId", "workoutTimestamp", "createdAt"}
+    if "workoutTimestamp" not in sent:
+        assert stored["utcOffset"] == "+00:00", "no time sent: now, in UTC"
+    expected = set(sent) | {"workoutId", "workoutTimestamp", "createdAt", "utcOffset"}
+    assert {k for k, v in stored.items() if v is not None} == expected

@@ -23,6 +23,15 @@ def get(path: str, query: str = "") -> dict[str, Any]:
     return {"method": "GET", "path": path, "query": query}
 
 
+def patch(
+    path: str, body: Any = ABSENT, raw: str | None = None, headers: dict[str, str] | None = None
+) -> dict[str, Any]:
+    return {"method": "PATCH", "path": path, "body": body, "raw": raw, "headers": headers or JSON}
+
+
+UNKNOWN_ID = "/workouts/00000000-0000-4000-8000-000000000000"
+
+
 def after_required_fields(members: str) -> str:
     """A JSON object text: userId, workoutType and durationMinutes written out, then `members` as given."""
     return '{"userId": "u", "workoutType": "running", "durationMinutes": 30, ' + members + "}"
@@ -118,6 +127,50 @@ CATALOGUE = [
      "method_not_allowed", []),
     ("unknown-route", get("/admin"), 404, "not_found", []),
     ("nested-stats-path", get("/stats/u/extra"), 404, "not_found", []),
+    ("list-without-userId", get("/workouts"), 400, "validation_error", ["userId"]),
+    ("list-userId-space", get("/workouts", "userId=a%20b"), 400, "validation_error", ["userId"]),
+    ("list-from-after-to", get("/workouts", "userId=u&from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z"), 400,
+     "validation_error", ["from"]),
+    ("list-from-without-zone", get("/workouts", "userId=u&from=2026-02-01T00:00:00"), 400, "validation_error",
+     ["from"]),
+    ("list-to-as-epoch", get("/workouts", "userId=u&to=1767225600"), 400, "validation_error", ["to"]),
+    ("list-offset-out-of-range", get("/workouts", "userId=u&to=2026-01-01T00:00:00%2B15:00"), 400,
+     "validation_error", ["to"]),
+    ("list-limit-zero", get("/workouts", "userId=u&limit=0"), 400, "validation_error", ["limit"]),
+    ("list-limit-huge", get("/workouts", "userId=u&limit=1" + "0" * 40), 400, "validation_error", ["limit"]),
+    ("list-type-unknown", get("/workouts", "userId=u&type=curling"), 400, "validation_error", ["type"]),
+    ("list-token-not-base64", get("/workouts", "userId=u&nextToken=%25%25%25.%25"), 400, "validation_error",
+     ["nextToken"]),
+    ("list-token-overlong", get("/workouts", "userId=u&nextToken=" + "a" * 5000), 400, "validation_error",
+     ["nextToken"]),
+    ("get-id-malformed", get("/workouts/not-an-id"), 400, "validation_error", ["workoutId"]),
+    ("get-id-overlong", get("/workouts/" + "a" * 300), 400, "validation_error", ["workoutId"]),
+    ("get-id-unknown", get(UNKNOWN_ID), 404, "not_found", []),
+    ("patch-id-unknown", patch(UNKNOWN_ID, {"notes": "x"}), 404, "not_found", []),
+    ("patch-id-encoded", patch("/workouts/%2E%2E%2Fx", {"notes": "x"}), 400, "validation_error", ["workoutId"]),
+    ("patch-type-null", patch(UNKNOWN_ID, raw='{"workoutType": null}'), 400, "validation_error", ["workoutType"]),
+    ("patch-userId", patch(UNKNOWN_ID, {"userId": "other"}), 400, "validation_error", ["userId"]),
+    ("patch-workoutId", patch(UNKNOWN_ID, {"workoutId": "other"}), 400, "validation_error", ["workoutId"]),
+    ("patch-createdAt", patch(UNKNOWN_ID, {"createdAt": "2026-01-01T00:00:00Z"}), 400, "validation_error",
+     ["createdAt"]),
+    ("patch-unknown-field", patch(UNKNOWN_ID, {"calories": 1}), 400, "validation_error", ["calories"]),
+    ("patch-not-an-object", patch(UNKNOWN_ID, raw="[]"), 400, "validation_error", ["body"]),
+    ("patch-if-match-malformed", patch(UNKNOWN_ID, {"notes": "x"}, headers={**JSON, "If-Match": "1"}), 400,
+     "validation_error", ["If-Match"]),
+    ("patch-text-plain", patch(UNKNOWN_ID, {"notes": "x"}, headers={"Content-Type": "text/plain"}), 415,
+     "unsupported_media_type", []),
+    ("delete-id-unknown", {"method": "DELETE", "path": UNKNOWN_ID}, 404, "not_found", []),
+    ("put-workout", {"method": "PUT", "path": UNKNOWN_ID, "body": workout(), "headers": JSON}, 405,
+     "method_not_allowed", []),
+    ("stats-period-without-to", get("/stats/u", "from=2026-01-01T00:00:00Z&period=day"), 400, "validation_error",
+     ["to"]),
+    ("stats-period-unknown", get("/stats/u", "from=2026-01-01T00:00:00Z&to=2026-02-01T00:00:00Z&period=year"), 400,
+     "validation_error", ["period"]),
+    ("stats-367-days", get("/stats/u", "from=2026-01-01T00:00:00Z&to=2027-01-03T00:00:00Z&period=day"), 400,
+     "validation_error", ["period"]),
+    ("type-route-unknown-type", get("/types/curling/workouts"), 400, "validation_error", ["workoutType"]),
+    ("type-route-bad-type", get("/types/Running!/workouts"), 400, "validation_error", ["workoutType"]),
+    ("type-route-limit", get("/types/running/workouts", "limit=101"), 400, "validation_error", ["limit"]),
 ]  # fmt: skip
 
 

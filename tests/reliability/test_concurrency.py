@@ -104,3 +104,91 @@ def test_the_same_idempotency_key_sent_ten_times_at_once_stores_once(stack):
     assert len({json.dumps(a.body, sort_keys=True) for a in answers}) == 1
     assert len(stored_for(stack, user)) == 1
     assert request("GET", f"{stack.url}/stats/{user}").body["totalWorkouts"] == 1
+
+
+def every_workout(stack, user: str) -> list[dict]:
+    listed, token = [], None
+    while True:
+        page = request(
+            "GET", f"{stack.url}/workouts?userId={user}&limit=100" + (f"&nextToken={token}" if token else "")
+        )
+        assert page.status == 200, page.body
+        listed += page.body["items"]
+        token = page.body["nextToken"]
+        if token is None:
+            return listed
+
+
+def test_racing_patches_with_one_etag_one_wins_the_others_get_412(stack):
+    user = f"race-{uuid.uuid4().hex[:8]}"
+    created = request("POST", f"{stack.url}/workouts", workout(userId=user)).body
+
+    def correct(minutes: int):
+        return request("PATCH", f"{stack.url}/workouts/{created['workoutId']}", {"durationMinutes": minutes},
+                       headers={"If-Match": '"1"'})  # fmt: skip
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(pool.map(correct, range(31, 39)))
+
+    winners = [a for a in answers if a.status == 200]
+    assert len(winners) == 1 and sorted(a.status for a in answers) == [200] + [412] * 7, [a.status for a in answers]
+    final = request("GET", f"{stack.url}/workouts/{created['workoutId']}")
+    assert final.body == winners[0].body and final.headers["ETag"] == '"2"'
+    assert (
+        request("GET", f"{stack.url}/stats/{user}").body["totalDurationMinutes"] == winners[0].body["durationMinutes"]
+    )
+
+
+def test_concurrent_posts_corrections_and_deletions_keep_every_total_exact(stack):
+    """POSTs, PATCHes without If-Match (the service retries a lost race) and DELETEs, at once, on the same users
+    and the same workouts: afterwards the lifetime totals, the totals by type and every day's totals are the sums
+    of what GET /workouts lists."""
+    import random
+
+    rng = random.Random(7)
+    users = [f"mixed-log-{uuid.uuid4().hex[:6]}-{n}" for n in range(3)]
+    moments = [f"2026-11-{day:02d}T{hour:02d}:30:00{offset}" for day in (10, 11) for hour in (0, 12, 23)
+               for offset in ("Z", "+05:30", "-05:00")]  # fmt: skip
+    seeded = [request("POST", f"{stack.url}/workouts", workout(userId=users[n % 3], workoutTimestamp=moments[n % 18]))
+              .body["workoutId"] for n in range(30)]  # fmt: skip
+
+    patches = [{"caloriesBurned": 77}, {"workoutType": "yoga"}, {"distanceKm": 4.5}, {"distanceKm": None}]
+
+    def plan(n: int) -> tuple[str, str, dict | None, tuple[int, ...]]:
+        """The n-th operation, drawn before any runs: method, path, body, the answers it may get."""
+        target = f"{stack.url}/workouts/{seeded[n % len(seeded)]}"
+        if n % 4 == 0:
+            body = workout(userId=users[n % 3], caloriesBurned=n, workoutTimestamp=rng.choice(moments))
+            return "POST", f"{stack.url}/workouts", body, (201,)
+        if n % 4 == 3:
+            return "DELETE", target, None, (204, 404)
+        patch = rng.choice([*patches, {"workoutTimestamp": rng.choice(moments)}])
+        return "PATCH", target, patch, (200, 404)
+
+    operations = [plan(n) for n in range(160)]
+
+    def perform(operation: tuple[str, str, dict | None, tuple[int, ...]]) -> bool:
+        method, url, body, allowed = operation
+        return request(method, url, body).status in allowed
+
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        outcomes = list(pool.map(perform, operations))
+
+    assert all(outcomes), "an operation got an answer other than success or (after a delete) 404"
+    for user in users:
+        listed = every_workout(stack, user)
+        stats = request("GET", f"{stack.url}/stats/{user}?from=2026-11-01T00:00:00Z&to=2026-12-01T00:00:00Z&period=day")
+        assert stats.body["totalWorkouts"] == len(listed)
+        assert Decimal(str(stats.body["totalCaloriesBurned"])) == sum(Decimal(str(w["caloriesBurned"])) for w in listed)
+        assert Decimal(str(stats.body["totalDistanceKm"])) == sum(Decimal(str(w.get("distanceKm", 0))) for w in listed)
+        by_type: dict[str, int] = {}
+        for w in listed:
+            by_type[w["workoutType"]] = by_type.get(w["workoutType"], 0) + 1
+        assert {t: v["workouts"] for t, v in stats.body["byType"].items()} == by_type
+        from workout_log.periods import local_date
+
+        days: dict[str, Decimal] = {}
+        for w in listed:
+            day = local_date(w["workoutTimestamp"], w["utcOffset"]).isoformat()
+            days[day] = days.get(day, Decimal(0)) + Decimal(str(w["caloriesBurned"]))
+        assert {p["start"]: Decimal(str(p["caloriesBurned"])) for p in stats.body["periods"]} == days

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from support.handlers import JSON, workout
-from support.inprocess import table_items
+from support.inprocess import table_items, workout_items
 
 
 class _Body:
@@ -63,7 +63,7 @@ def injected(client: Any, operation: str, handler: Any) -> Iterator[None]:
 def consistent(names) -> list[str]:
     """Every user's aggregate equals the sum of that user's stored workouts, and vice versa."""
     workouts: dict[str, list[dict]] = {}
-    for item in table_items(names.workouts_table):
+    for item in workout_items(names.workouts_table):
         workouts.setdefault(item["userId"]["S"], []).append(item)
     aggregates = {item["userId"]["S"]: item for item in table_items(names.stats_table)}
     problems = []
@@ -86,11 +86,11 @@ def test_throttling_after_sdk_retries_is_a_503_and_stores_nothing(api, aws):
 
     assert answer.status == 503 and answer.headers["Retry-After"] == "1"
     assert len(throttle.calls) == 4, "the SDK's standard retry mode should have tried four times (three retries)"
-    assert len(table_items(aws.workouts_table)) == 1 and consistent(aws) == []
+    assert len(workout_items(aws.workouts_table)) == 1 and consistent(aws) == []
 
     retried = api.post(workout(userId="steady"), headers={**JSON, "Idempotency-Key": "throttled"})
     assert retried.status == 201, "a throttled request must release its Idempotency-Key"
-    assert len(table_items(aws.workouts_table)) == 2 and consistent(aws) == []
+    assert len(workout_items(aws.workouts_table)) == 2 and consistent(aws) == []
 
 
 def test_a_transaction_cancelled_for_throttling_is_a_503(api, aws):
@@ -106,7 +106,7 @@ def test_a_transaction_cancelled_for_throttling_is_a_503(api, aws):
 
     assert answer.status == 503 and "Retry-After" in answer.headers, answer.body
     assert cancelled.calls, "the injected cancellation was never used"
-    assert table_items(aws.workouts_table) == [] and table_items(aws.stats_table) == []
+    assert workout_items(aws.workouts_table) == [] and table_items(aws.stats_table) == []
 
 
 def test_ssm_down_after_a_good_read_serves_the_last_good_values(api, aws, monkeypatch):
@@ -134,7 +134,7 @@ def test_ssm_down_on_a_cold_start_is_a_503_and_stores_nothing(api, aws):
 
     assert answer.status == 503 and answer.headers["Retry-After"] == "5"
     assert answer.body["error"]["code"] == "service_unavailable"
-    assert table_items(aws.workouts_table) == [] and table_items(aws.stats_table) == []
+    assert workout_items(aws.workouts_table) == [] and table_items(aws.stats_table) == []
 
 
 def test_the_emulator_rolls_back_a_transaction_that_fails_halfway(emulated):
@@ -165,3 +165,37 @@ def test_the_emulator_rolls_back_a_transaction_that_fails_halfway(emulated):
     assert answer.status == 500
     assert len(stored) == 1
     assert aggregate["totalWorkouts"] == {"N": "1"}
+
+
+def test_a_correction_or_deletion_throttled_after_retries_is_a_503_and_changes_nothing(api, aws):
+    from workout_log.aws import dynamodb_client
+
+    stored = api.post(workout(userId="steady", distanceKm=3)).body
+    throttle = failing_response(400, "ProvisionedThroughputExceededException")
+    with injected(dynamodb_client(), "TransactWriteItems", throttle):
+        corrected = api.patch(stored["workoutId"], {"workoutType": "yoga", "distanceKm": None})
+        deleted = api.delete(stored["workoutId"])
+
+    assert (corrected.status, deleted.status) == (503, 503)
+    assert corrected.headers["Retry-After"] == deleted.headers["Retry-After"] == "1"
+    after = api.get(f"/workouts/{stored['workoutId']}")
+    assert (after.body, after.headers["ETag"]) == (stored, '"1"')
+    stats = api.stats("steady").body
+    assert (stats["byType"], stats["totalDistanceKm"]) == ({"running": {"workouts": 1, "durationMinutes": 30,
+                                                                      "caloriesBurned": 300}}, 3)  # fmt: skip
+    assert consistent(aws) == []
+
+
+def test_kms_down_on_a_cold_start_is_a_503_for_the_pages_that_need_a_token(api, aws):
+    from workout_log.aws import kms_client
+
+    for day in range(1, 4):
+        api.post(workout(userId="pager", workoutTimestamp=f"2026-01-0{day}T08:00:00Z"))
+    outage = failing_response(500, "KMSInternalException")
+    with injected(kms_client(), "GenerateMac", outage):
+        last_page = api.get("/workouts", "userId=pager&limit=10")
+        needs_a_token = api.get("/workouts", "userId=pager&limit=1")
+
+    assert last_page.status == 200 and last_page.body["nextToken"] is None, "a single page needs no key"
+    assert (needs_a_token.status, needs_a_token.headers["Retry-After"]) == (503, "5"), needs_a_token.body
+    assert outage.calls

@@ -9,8 +9,11 @@ from __future__ import annotations
 import base64
 import gzip
 import json
+import re
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
@@ -18,7 +21,7 @@ from hypothesis import strategies as st
 
 from support.handlers import JSON, Answer, invoke, workout
 from support.hostile import JSON_MEDIA_TYPES, JSON_VALUES, OTHER_MEDIA_TYPES, assert_proxy_response, handle
-from support.inprocess import table_items
+from support.inprocess import table_items, workout_items
 from workout_local.events import api_event
 
 # moto runs in-process: the function-scoped fixtures are reset by hand between examples (see `fresh`).
@@ -73,7 +76,7 @@ def test_class_null_optional_field_is_the_same_as_absent(api, aws, field):
         assert answer.body[field], "a null timestamp defaults to now"
     else:
         assert answer.body.get(field) is None
-        assert field not in table_items(aws.workouts_table)[0]
+        assert field not in workout_items(aws.workouts_table)[0]
 
 
 def test_the_model_and_the_openapi_document_agree_on_which_fields_are_optional():
@@ -212,7 +215,7 @@ def test_class_any_calorie_value_is_stored_as_a_plain_decimal_and_added(api, aws
     fresh(aws)
     for value in values:
         assert api.post(workout(caloriesBurned=value)).status == 201
-    item = table_items(aws.workouts_table)[0]
+    item = workout_items(aws.workouts_table)[0]
     stats = api.stats("user-1").body
 
     assert "E" not in item["caloriesBurned"]["N"].upper()
@@ -381,7 +384,7 @@ def test_class_null_and_absent_are_the_same_idempotent_request(api, aws, field):
 
     assert (first.status, second.status) == (201, 201), second.body
     assert first.body["workoutId"] == second.body["workoutId"]
-    assert len(table_items(aws.workouts_table)) == 1
+    assert len(workout_items(aws.workouts_table)) == 1
 
 
 # JSON that means one thing: duplicate keys, lone surrogates.
@@ -415,3 +418,137 @@ def test_class_lone_surrogates_are_400(api, aws, code, field):
 
     assert answer.status == 400 and answer.error_fields == [field], answer.body
     assert nothing_stored(aws)
+
+
+# 14-19. The workout log's parameters: page tokens, ranges, page sizes, If-Match, path ids, merge patches.
+def _alice_page_token(api) -> str:
+    """A valid token of alice's first page (her workouts are stored by the first example, kept by the others)."""
+    token = api.get("/workouts", "userId=alice&limit=1").body["nextToken"]
+    if token is None:
+        for day in range(1, 4):
+            api.post(workout(userId="alice", workoutTimestamp=f"2026-01-0{day}T08:00:00Z"))
+        token = api.get("/workouts", "userId=alice&limit=1").body["nextToken"]
+    assert token
+    return str(token)
+
+
+@SETTINGS
+@given(data=st.data())
+def test_class_altered_truncated_or_foreign_page_tokens_are_400_naming_nexttoken(api, aws, data):
+    token = _alice_page_token(api)
+    position = data.draw(st.integers(0, len(token) - 1))
+    replacement = data.draw(st.sampled_from("AZaz09-_.=+/%"))
+    forged = data.draw(
+        st.sampled_from(
+            [
+                token[:position] + replacement + token[position + 1 :],  # one character altered
+                token[:position],  # cut
+                token + replacement,  # extended
+                token.split(".")[0] + "." + token.split(".")[0],  # the payload signed by itself
+            ]
+        )
+    )
+    if forged == token:
+        return
+    answer = api.get("/workouts", f"userId=alice&limit=1&nextToken={quote(forged, safe='')}")
+
+    assert answer.status == 400 and answer.error_fields == ["nextToken"], (forged, answer.body)
+
+
+@SETTINGS
+@given(token=st.one_of(st.text(max_size=200), st.binary(max_size=120).map(lambda b: base64.b64encode(b).decode())))
+def test_class_any_text_as_a_page_token_is_400_naming_nexttoken(api, aws, token):
+    answer = api.get("/workouts", f"userId=alice&nextToken={quote(token, safe='')}")
+
+    assert answer.status == 400 and answer.error_fields == ["nextToken"], (token, answer.body)
+
+
+AWARE_TIMES = st.datetimes(
+    min_value=datetime(1, 1, 2), max_value=datetime(9999, 12, 30), timezones=st.timezones(no_cache=True)
+) | st.sampled_from(
+    [
+        datetime(1, 1, 1, tzinfo=timezone(timedelta(hours=14))),
+        datetime(9999, 12, 31, 23, 59, 59, tzinfo=timezone(timedelta(hours=-12))),
+        datetime(2026, 1, 1, tzinfo=timezone(timedelta(hours=14, minutes=30))),
+    ]
+)
+
+
+@SETTINGS
+@given(start=AWARE_TIMES, end=AWARE_TIMES, period=st.sampled_from(["day", "week", "month"]))
+def test_class_ranges_at_any_instant_and_offset_are_a_200_or_a_400_naming_the_bound(api, aws, start, end, period):
+    bounds = f"from={quote(start.isoformat())}&to={quote(end.isoformat())}"
+    answers = [
+        api.get("/workouts", f"userId=alice&{bounds}"),
+        api.get("/types/running/workouts", bounds),
+        api.stats("alice", f"{bounds}&period={period}"),
+    ]
+
+    for answer in answers:
+        assert answer.status in (200, 400), answer.body
+        if answer.status == 400:
+            assert set(answer.error_fields) <= {"from", "to", "period"}, answer.body
+
+
+@SETTINGS
+@given(limit=st.one_of(st.integers(min_value=-(10**30), max_value=10**30).map(str), st.text(max_size=12)))
+def test_class_page_sizes_outside_1_to_100_are_400_naming_limit(api, aws, limit):
+    answer = api.get("/workouts", f"userId=alice&limit={quote(limit, safe='')}")
+
+    valid = limit.isdigit() and 1 <= int(limit) <= 100 and str(int(limit)) == limit
+    assert answer.status == (200 if valid else 400), (limit, answer.body)
+    if not valid:
+        assert answer.error_fields == ["limit"]
+
+
+@SETTINGS
+@given(if_match=st.one_of(st.text(max_size=40), st.sampled_from(['"1"', '"2"', "*", 'W/"1"', '"1", "2"', '""'])))
+def test_class_any_if_match_changes_the_workout_only_when_it_names_its_version(api, aws, if_match):
+    fresh(aws)
+    stored = api.post(workout()).body
+    answer = api.patch(stored["workoutId"], {"notes": "changed"}, if_match=if_match)
+    after = api.get(f"/workouts/{stored['workoutId']}")
+
+    assert answer.status in (200, 400, 412), answer.body
+    if answer.status == 400:
+        assert answer.error_fields == ["If-Match"]
+    assert (after.body.get("notes") == "changed") == (answer.status == 200)
+
+
+@SETTINGS
+@given(
+    workout_id=st.one_of(
+        st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), min_size=1, max_size=60),
+        st.uuids().map(lambda u: str(u).upper()),
+        st.uuids().map(lambda u: str(u) + "0"),
+        st.uuids().map(lambda u: f"{u}%0A"),
+    )
+)
+def test_class_malformed_workout_ids_are_400_naming_workoutid(api, aws, workout_id):
+    if re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", workout_id):
+        return  # a well-formed id is another class (404 when unknown)
+    path_id = quote(workout_id, safe="")
+    event_id = workout_id
+    for method in ("GET", "PATCH", "DELETE"):
+        event = api_event(method, f"/workouts/{path_id}", body="{}" if method == "PATCH" else None, headers=JSON)
+        event["resource"], event["pathParameters"] = "/workouts/{workoutId}", {"workoutId": event_id}
+        body = assert_proxy_response(handle(event, "stats" if method == "GET" else "process"), {400})
+        assert body["error"]["details"][0]["field"] == "workoutId", (method, workout_id, body)
+
+
+PATCH_FIELDS = ["workoutType", "durationMinutes", "caloriesBurned", "workoutTimestamp", "distanceKm", "heartRateAvg",
+                "notes", "workoutId", "userId", "createdAt", "utcOffset", "other"]  # fmt: skip
+
+
+@SETTINGS
+@given(patch=st.dictionaries(st.sampled_from(PATCH_FIELDS), JSON_VALUES, max_size=3))
+def test_class_any_merge_patch_is_applied_whole_or_refused_whole(api, aws, patch):
+    fresh(aws)
+    stored = api.post(workout(notes="kept", distanceKm=1)).body
+    answer = api.patch(stored["workoutId"], patch)
+    after = api.get(f"/workouts/{stored['workoutId']}")
+    stats = api.stats("user-1").body
+
+    assert answer.status in (200, 400), answer.body
+    assert after.body == (answer.body if answer.status == 200 else stored)
+    assert stats["totalCaloriesBurned"] == after.body["caloriesBurned"], "totals follow exactly what is stored"

@@ -52,13 +52,23 @@ class Api:
         return invoke(handler, "test-workout-stats", "GET", f"/stats/{user_id}", query=query, **kw)
 
     def call(self, method: str, path: str, **kw: Any) -> Answer:
-        """Route like API Gateway: the stats function for /stats/{userId}, the process function otherwise."""
-        from workout_log.api import STATS_PATH
-
-        if match_resource(path)[0] == STATS_PATH:
+        """Route like API Gateway does with the composition's routes: every GET of a known path to the read-only
+        function, everything else to the write function (whose resolver answers 404 or 405 for what it lacks)."""
+        if method == "GET" and match_resource(path)[0] is not None:
             from workout_log.handlers.workout_stats import handler
 
             return invoke(handler, "test-workout-stats", method, path, **kw)
         from workout_log.handlers.process_workout import handler
 
         return invoke(handler, "test-process-workout", method, path, **kw)
+
+    def get(self, path: str, query: str = "", **kw: Any) -> Answer:
+        return self.call("GET", path, query=query, **kw)
+
+    def patch(self, workout_id: str, body: Any, if_match: str | None = None, **kw: Any) -> Answer:
+        headers = {"Content-Type": "application/merge-patch+json", **({"If-Match": if_match} if if_match else {})}
+        return self.call("PATCH", f"/workouts/{workout_id}", body=json.dumps(body), headers=headers, **kw)
+
+    def delete(self, workout_id: str, if_match: str | None = None, **kw: Any) -> Answer:
+        headers = {"If-Match": if_match} if if_match else None
+        return self.call("DELETE", f"/workouts/{workout_id}", headers=headers, **kw)

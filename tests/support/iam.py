@@ -1,12 +1,12 @@
 """An emulator extension for the least-privilege suite: IAM decisions per resource, as AWS makes them.
 
-moto 5.2.5 authorises DynamoDB and SSM requests against resource "*", so a policy scoped to a table's ARN denies
-even its allowed actions, and it authorises TransactWriteItems as one action that AWS does not have. `install()`
-makes it decide as AWS does ("Using IAM with DynamoDB transactions" and the Service Authorization Reference): each
-request against the ARN of the table (or `<table>/index/<name>` for an index) or parameter it names, and a
-transaction item by item, as PutItem, UpdateItem, DeleteItem or ConditionCheckItem (GetItem for TransactGetItems) on
-that item's table. It changes nothing while IAM enforcement is off (moto's default); the least-privilege suite turns
-enforcement on with POST "0" to /moto-api/reset-auth ("inf" turns it off).
+moto 5.2.5 authorises DynamoDB, SSM and KMS requests against resource "*", so a policy scoped to a table's or a
+key's ARN denies even its allowed actions, and it authorises TransactWriteItems as one action that AWS does not
+have. `install()` makes it decide as AWS does ("Using IAM with DynamoDB transactions" and the Service Authorization
+Reference): each request against the ARN of the table (or `<table>/index/<name>` for an index), parameter or key it
+names, and a transaction item by item, as PutItem, UpdateItem, DeleteItem or ConditionCheckItem (GetItem for
+TransactGetItems) on that item's table. It changes nothing while IAM enforcement is off (moto's default); the
+least-privilege suite turns enforcement on with POST "0" to /moto-api/reset-auth ("inf" turns it off).
 
 Loaded into the emulator's process with `EmulatorProcess(extensions=[EXTENSION])` (workout_local.emulator).
 """
@@ -63,10 +63,18 @@ def ssm_authorizations(action: str, params: dict[str, Any], arn_prefix: str) -> 
     return [(action, "*")]
 
 
+def kms_authorizations(action: str, key_id: str | None, arn_prefix: str) -> list[tuple[str, str]]:
+    """(action, resource ARN) pairs AWS authorises for one KMS request (a key id or ARN; aliases are not used)."""
+    if not key_id:
+        return [(action, "*")]
+    return [(action, key_id if key_id.startswith("arn:") else f"{arn_prefix}:key/{key_id}")]
+
+
 def install() -> None:
     """Make moto authorise DynamoDB and SSM requests per resource (the module docstring). Idempotent."""
     from moto.dynamodb.responses import DynamoHandler
     from moto.iam.access_control import IAMRequest
+    from moto.kms.responses import KmsResponse
     from moto.ssm.responses import SimpleSystemManagerResponse
     from moto.utilities.utils import get_partition
 
@@ -92,6 +100,10 @@ def install() -> None:
         params = {key: self._get_param(key) for key in ("Name", "Names", "Path")}
         authorize_each(self, ssm_authorizations(self._get_action(), params, arn_prefix(self, "ssm")))
 
+    def kms(self: Any, resource: str = "*") -> None:
+        authorize_each(self, kms_authorizations(self._get_action(), self._get_param("KeyId"), arn_prefix(self, "kms")))
+
     DynamoHandler._authenticate_and_authorize_normal_action = dynamodb
     SimpleSystemManagerResponse._authenticate_and_authorize_normal_action = ssm
+    KmsResponse._authenticate_and_authorize_normal_action = kms
     DynamoHandler.resource_authorization = True

@@ -80,26 +80,35 @@ class StackNames:
     def idempotency_table(self) -> str:
         return f"{self.prefix}-idempotency"
 
-    def stats_env(self) -> dict[str, str]:
+    def common_env(self) -> dict[str, str]:
         return {
             "POWERTOOLS_SERVICE_NAME": SERVICE_NAME,
             "POWERTOOLS_LOG_LEVEL": "INFO",
             "WORKOUTS_TABLE_NAME": self.workouts_table,
             "STATS_TABLE_NAME": self.stats_table,
             "USER_BINDING": "none",
-        }
-
-    def process_env(self) -> dict[str, str]:
-        return {
-            **self.stats_env(),
-            "POWERTOOLS_METRICS_NAMESPACE": METRICS_NAMESPACE,
-            "IDEMPOTENCY_TABLE_NAME": self.idempotency_table,
             "WORKOUT_TYPE_SHARDS": str(self.shards),
             "CONFIG_PARAMETER_PREFIX": self.parameter_prefix,
             "POWERTOOLS_PARAMETERS_MAX_AGE": "300",
         }
 
+    def stats_env(self) -> dict[str, str]:
+        # The key is made by the `aws` fixture; this ARN only satisfies the settings model until then.
+        return {**self.common_env(), "PAGE_TOKEN_KEY_ARN": PLACEHOLDER_KEY_ARN}
 
+    def process_env(self) -> dict[str, str]:
+        return {
+            **self.common_env(),
+            "POWERTOOLS_METRICS_NAMESPACE": METRICS_NAMESPACE,
+            "IDEMPOTENCY_TABLE_NAME": self.idempotency_table,
+        }
+
+    def handler_env(self) -> dict[str, str]:
+        """What both handlers read, for tests that run them in one process."""
+        return {**self.stats_env(), **self.process_env()}
+
+
+PLACEHOLDER_KEY_ARN = "arn:aws:kms:us-east-1:123456789012:key/00000000-0000-0000-0000-000000000000"
 NAMES = StackNames()
 
 
@@ -110,6 +119,13 @@ def create_tables(dynamodb: Any, names: StackNames) -> None:
         if suffix in TIME_TO_LIVE:
             specification = {"Enabled": True, "AttributeName": TIME_TO_LIVE[suffix]}
             dynamodb.update_time_to_live(TableName=name, TimeToLiveSpecification=specification)
+
+
+def create_page_token_key(kms: Any) -> str:
+    """The HMAC key of the page tokens (modules/workout-log/tokens.tf); its ARN."""
+    key = kms.create_key(KeyUsage="GENERATE_VERIFY_MAC", KeySpec="HMAC_256", Description="page tokens")
+    arn: str = key["KeyMetadata"]["Arn"]
+    return arn
 
 
 def put_parameters(ssm: Any, names: StackNames) -> None:
@@ -148,6 +164,11 @@ def table_items(table_name: str) -> list[dict[str, Any]]:
     return boto3.client("dynamodb", region_name="us-east-1").scan(TableName=table_name)["Items"]
 
 
+def workout_items(table_name: str) -> list[dict[str, Any]]:
+    """The workout items of a workouts table (not their copies by id and type, nor the period totals)."""
+    return [item for item in table_items(table_name) if item.get("itemType", {}).get("S", "workout") == "workout"]
+
+
 @pytest.fixture(autouse=True)
 def _fresh_state() -> Iterator[None]:
     reset_process_state()
@@ -161,12 +182,21 @@ def aws() -> Iterator[StackNames]:
     import boto3
     from moto import mock_aws
 
+    from workout_local.emulator import install_item_level_rollback
+
     # moto's in-process mock lets calls to a custom endpoint through: a leaked local stack must fail loudly here.
     assert "AWS_ENDPOINT_URL" not in os.environ, "a local stack's environment leaked into an in-process moto test"
+    # moto copies every table a transaction touches, so each costs more as the tables grow; the emulator's
+    # item-level rollback keeps it constant (one test process, one request at a time: the swap is safe).
+    install_item_level_rollback()
     with mock_aws():
         create_tables(boto3.client("dynamodb", region_name="us-east-1"), NAMES)
         put_parameters(boto3.client("ssm", region_name="us-east-1"), NAMES)
-        yield NAMES
+        os.environ["PAGE_TOKEN_KEY_ARN"] = create_page_token_key(boto3.client("kms", region_name="us-east-1"))
+        try:
+            yield NAMES
+        finally:
+            os.environ["PAGE_TOKEN_KEY_ARN"] = PLACEHOLDER_KEY_ARN
 
 
 @pytest.fixture

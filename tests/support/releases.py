@@ -71,10 +71,46 @@ def unavailable(release: Release) -> str | None:
 
 
 def export(release: Release, target: Path) -> Path:
-    """modules/ and environments/ as `release` had them, written under `target`."""
-    archive = _git("archive", release.commit, "modules", "environments")
+    """modules/, environments/ and the Lambda package's source (lambda/src) as `release` had them, under `target`."""
+    archive = _git("archive", release.commit, "modules", "environments", "lambda/src")
     if archive.returncode != 0:
         raise RuntimeError(f"git archive {release.commit} failed: {archive.stderr.decode()[-2000:]}")
     with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
         tar.extractall(target, filter="data")
     return target
+
+
+# Runs in a child interpreter: the release's package first on the path, one proxy event per line of stdin, one
+# proxy response per "RESPONSE " line of stdout (the handler's own logs go there too).
+_RUN_HANDLER = """
+import json, sys
+sys.path.insert(0, sys.argv[1])
+import importlib
+module_name, _, name = sys.argv[2].rpartition(".")
+module = importlib.import_module(module_name)
+assert module.__file__.startswith(sys.argv[1]), module.__file__
+from workout_local.events import LambdaContext
+handler = getattr(module, name)
+for line in sys.stdin:
+    answer = handler(json.loads(line), LambdaContext(function_name="previous-release"))
+    print("RESPONSE " + json.dumps(answer), flush=True)
+"""
+
+
+def invoke_release_code(exported: Path, handler: str, environment: dict[str, str], events: list[dict]) -> list[dict]:
+    """Run the handler of an exported release's package (not this checkout's) on each event, as its function would
+    in the environment `environment`; the proxy responses."""
+    import json
+    import os
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-c", _RUN_HANDLER, str(exported / "lambda" / "src"), handler],
+        input="".join(json.dumps(event) + "\n" for event in events),
+        env={**os.environ, **environment},
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    return [json.loads(line[9:]) for line in result.stdout.splitlines() if line.startswith("RESPONSE ")]

@@ -14,7 +14,7 @@ import sys
 import tempfile
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -30,10 +30,13 @@ TEST_SETTINGS = {"dev": {"log_level": "WARNING"}}
 
 @dataclass(frozen=True)
 class Emulated:
-    """One environment applied by Terraform to its own emulator."""
+    """One environment applied by Terraform to its own emulator; on an upgrade, with the workouts the previous
+    release's code stored before it (`legacy`: each body sent and the answer) and what the backfill did."""
 
     emulator: Any
     deployment: Any
+    legacy: list[tuple[dict[str, Any], dict[str, Any]]] = field(default_factory=list)
+    backfilled: Any = None
 
 
 @dataclass(frozen=True)
@@ -110,11 +113,20 @@ def emulated(built_zips, upgrade_from, tmp_path_factory) -> Iterator[dict[str, E
     if upgrade_from.skipped_because is None:
         previous = releases.export(upgrade_from.release, tmp_path_factory.mktemp("previous"))
 
+    legacy: dict[str, list[tuple[dict[str, Any], dict[str, Any]]]] = {env: [] for env in ENVIRONMENTS}
+    backfilled: dict[str, Any] = {}
+
     def apply(env: str, emulator: EmulatorProcess, work: Path) -> Any:
         settings, package = TEST_SETTINGS.get(env), built_zips["target"]
         if previous is None:
             return deploy(env, emulator.endpoint, work, settings, package)
-        return deploy_upgraded(env, emulator.endpoint, work, previous, settings, package)
+
+        def meanwhile(old: Any) -> None:  # users store workouts with the previous release's code
+            legacy[env] = write_as_previous_release(previous, old, emulator)
+
+        upgraded = deploy_upgraded(env, emulator.endpoint, work, previous, settings, package, between=meanwhile)
+        backfilled[env] = run_backfill(upgraded, emulator)  # the documented step after the upgrade's apply
+        return upgraded
 
     emulators = {env: EmulatorProcess(extensions=[iam.EXTENSION]).start() for env in ENVIRONMENTS}
     try:
@@ -127,10 +139,78 @@ def emulated(built_zips, upgrade_from, tmp_path_factory) -> Iterator[dict[str, E
                 deployments = {env: future.result() for env, future in applying.items()}
             except ProviderUnavailable as unavailable:
                 pytest.skip(str(unavailable))
-        yield {env: Emulated(emulators[env], deployments[env]) for env in ENVIRONMENTS}
+        yield {
+            env: Emulated(emulators[env], deployments[env], legacy[env], backfilled.get(env)) for env in ENVIRONMENTS
+        }
     finally:
         for emulator in emulators.values():
             emulator.stop()
+
+
+# What the previous release's users store: workouts of several types, local days and offsets, one with every
+# optional field, one retried with an Idempotency-Key.
+LEGACY_WORKOUTS = [
+    {"workoutType": "running", "durationMinutes": 30, "caloriesBurned": 310.5, "distanceKm": 5.2,
+     "workoutTimestamp": "2026-06-01T06:30:00Z", "heartRateAvg": 150, "notes": "before the upgrade"},
+    {"workoutType": "yoga", "durationMinutes": 45, "caloriesBurned": 120,
+     "workoutTimestamp": "2026-06-01T23:30:00-04:00"},
+    {"workoutType": "running", "durationMinutes": 20.25, "caloriesBurned": 200,
+     "workoutTimestamp": "2026-06-03T12:00:00Z"},
+    {"workoutType": "cycling", "durationMinutes": 60, "caloriesBurned": 540,
+     "workoutTimestamp": "2026-07-15T08:00:00+02:00"},
+]  # fmt: skip
+
+
+def _emulator_environment(emulator: Any) -> dict[str, str]:
+    from workout_local.server import emulator_environment
+
+    return emulator_environment(emulator.endpoint, emulator.region)
+
+
+def write_as_previous_release(
+    previous: Path, deployment: Any, emulator: Any
+) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    """POST LEGACY_WORKOUTS for a user of their own with the previous release's handler and its function's
+    environment as that release deployed it; each body and its answer (the retry's too)."""
+    import json
+
+    from workout_local.events import api_event, identity
+
+    deployment.refresh_state()
+    function = deployment.functions()["process_workout"]
+    user = f"us-east-1:{deployment.environment}-legacy"  # a Cognito identity id: valid under either binding
+    caller = identity(cognito_identity_id=user)
+    bodies = [{**body, "userId": user} for body in LEGACY_WORKOUTS]
+    events = [
+        api_event(
+            "POST", "/workouts", body=json.dumps(body), headers={"Content-Type": "application/json"}, caller=caller
+        )
+        for body in bodies
+    ]
+    headers = {"Content-Type": "application/json", "Idempotency-Key": "before-the-upgrade"}
+    keyed = api_event("POST", "/workouts", body=json.dumps(bodies[0] | {"caloriesBurned": 99}), headers=headers,
+                      caller=caller)  # fmt: skip
+    environment = {**_emulator_environment(emulator), **function.environment}
+    answers = releases.invoke_release_code(previous, function.handler, environment, [*events, keyed, keyed])
+    assert [answer["statusCode"] for answer in answers] == [201] * (len(events) + 2), answers
+    sent = [*bodies, bodies[0] | {"caloriesBurned": 99}]
+    return [(body, json.loads(answer["body"])) for body, answer in zip(sent, answers, strict=False)]
+
+
+def run_backfill(deployment: Any, emulator: Any) -> Any:
+    """`make backfill` against the upgraded deployment: what it reported."""
+    import boto3
+
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from backfill import backfill
+    from workout_log.dal.dynamodb import DynamoDBWorkoutStore
+
+    outputs = deployment.outputs["workout_log"]
+    client = boto3.client("dynamodb", endpoint_url=emulator.endpoint, region_name=emulator.region,
+                          aws_access_key_id="testing", aws_secret_access_key="testing")  # fmt: skip
+    tables = outputs["table_names"]
+    store = DynamoDBWorkoutStore(client, tables["workouts"], tables["user_stats"], int(outputs["type_index_shards"]))
+    return backfill(store, report=lambda line: None)
 
 
 @contextlib.contextmanager

@@ -19,13 +19,22 @@ def upgrade_plan(emulated, upgrade_from, env: str) -> dict:
     return plan
 
 
+# Replaced by design on every change of the API: a deployment is an immutable snapshot, and the api module makes the
+# new one before it deletes the old (create_before_destroy), so the stage never points at nothing.
+REPLACED_BY_DESIGN = {"aws_api_gateway_deployment"}
+
+
 @pytest.mark.parametrize("env", ENVIRONMENTS)
 def test_upgrading_from_the_previous_release_destroys_and_replaces_nothing(env, emulated, upgrade_from):
     changes = upgrade_plan(emulated, upgrade_from, env)["resource_changes"]
 
-    destroyed = [c["address"] for c in changes if "delete" in c["change"]["actions"]]
+    destroyed = [
+        c["address"] for c in changes if "delete" in c["change"]["actions"] and c["type"] not in REPLACED_BY_DESIGN
+    ]
     forgotten = [c["address"] for c in changes if c["change"]["actions"] == ["forget"]]
     assert destroyed == [], f"{env}: upgrading from {upgrade_from.release.version} destroys or replaces {destroyed}"
+    replaced = [c for c in changes if c["type"] in REPLACED_BY_DESIGN and "delete" in c["change"]["actions"]]
+    assert all(c["change"]["actions"] == ["create", "delete"] for c in replaced), "new deployment first"
     assert forgotten == [], f"{env}: upgrading from {upgrade_from.release.version} forgets {forgotten}"
 
 
@@ -53,3 +62,54 @@ def test_every_release_in_the_changelog_is_recorded_with_its_commit():
     assert set(headings[1:]) <= recorded, "a release older than the newest is not recorded in RELEASES"
     releases_start = min((changelog.index(f"## [{version}]") for version, _ in headings), default=len(changelog))
     assert 0 <= changelog.find("## [Unreleased]") < releases_start, "[Unreleased] comes first"
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_the_backfill_indexed_every_workout_the_previous_release_stored_once(env, emulated, upgrade_from):
+    upgrade_plan(emulated, upgrade_from, env)
+    stored = {answer["workoutId"] for _, answer in emulated[env].legacy}
+
+    assert len(stored) == 5, "four workouts and one sent twice with an Idempotency-Key"
+    assert (emulated[env].backfilled.indexed, emulated[env].backfilled.already) == (len(stored), 0)
+    from support.stack import run_backfill
+
+    again = run_backfill(emulated[env].deployment, emulated[env].emulator)
+    assert (again.indexed, again.already) == (0, 0), "a second run finds nothing left to do"
+
+
+def test_the_previous_releases_workouts_are_listed_read_corrected_and_counted_after_the_upgrade(emulated, upgrade_from):
+    """dev, upgraded from the previous release with workouts its code stored, then backfilled: the totals are those
+    the old code kept, and every new route sees the old workouts."""
+    from decimal import Decimal
+
+    from support.http_client import request
+    from support.stack import running_local_stack
+
+    if "dev" not in ENVIRONMENTS:
+        pytest.skip("reads dev through the local stack")
+    upgrade_plan(emulated, upgrade_from, "dev")
+    legacy = {answer["workoutId"]: body for body, answer in emulated["dev"].legacy}
+    user = next(iter(legacy.values()))["userId"]
+    with running_local_stack(emulated["dev"], log_level="WARNING") as stack:
+        stats = request(
+            "GET", f"{stack.url}/stats/{user}?from=2026-06-01T00:00:00Z&to=2026-08-01T00:00:00Z&period=month"
+        )
+        listed = request("GET", f"{stack.url}/workouts?userId={user}&limit=100").body["items"]
+        running = request("GET", f"{stack.url}/workouts?userId={user}&type=running").body["items"]
+        read = {workout_id: request("GET", f"{stack.url}/workouts/{workout_id}") for workout_id in legacy}
+        first = next(iter(legacy))
+        corrected = request("PATCH", f"{stack.url}/workouts/{first}", {"notes": "corrected after the upgrade"},
+                            headers={"If-Match": '"1"'})  # fmt: skip
+
+    assert stats.status == 200, stats.body
+    assert stats.body["totalWorkouts"] == len(legacy)
+    assert Decimal(str(stats.body["totalCaloriesBurned"])) == sum(
+        Decimal(str(b["caloriesBurned"])) for b in legacy.values()
+    )
+    assert [(p["start"], p["workouts"]) for p in stats.body["periods"]] == [("2026-06-01", 4), ("2026-07-01", 1)]
+    assert sum(p["workouts"] for p in stats.body["periods"]) == stats.body["totalWorkouts"]
+    assert {w["workoutId"] for w in listed} == set(legacy)
+    assert {w["workoutId"] for w in running} == {i for i, b in legacy.items() if b["workoutType"] == "running"}
+    assert {i: (a.status, a.headers.get("ETag")) for i, a in read.items()} == {i: (200, '"1"') for i in legacy}
+    assert all(w["utcOffset"] == "+00:00" for w in listed), "1.0 kept no offset: its workouts count in UTC days"
+    assert (corrected.status, corrected.headers.get("ETag")) == (200, '"2"'), corrected.body

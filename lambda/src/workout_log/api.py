@@ -23,13 +23,16 @@ if TYPE_CHECKING:
 
 from workout_log.http_errors import ApiError
 from workout_log.models.errors import (
+    ChangeContended,
     ConfigurationError,
     DependencyUnavailable,
     DomainError,
     FieldProblem,
     IdempotencyKeyReused,
     InvalidRequest,
+    NotFound,
     NotPermitted,
+    PreconditionFailed,
     RequestInProgress,
     Retryable,
 )
@@ -38,10 +41,18 @@ from workout_log.request import capped, echo, normalise
 
 # Every route the service serves, in API Gateway's path syntax, so that a known path with another method is a 405,
 # not a 404. The handlers register these paths (route_rule); Terraform's routes are checked against them on the
-# applied API (tests/contract/test_contract.py).
+# applied API (tests/contract/test_contract.py). The write function serves POST, PATCH and DELETE, the read-only
+# function every GET.
 WORKOUTS_PATH = "/workouts"
+WORKOUT_PATH = "/workouts/{workoutId}"
 STATS_PATH = "/stats/{userId}"
-ROUTES: dict[str, tuple[str, ...]] = {WORKOUTS_PATH: ("POST",), STATS_PATH: ("GET",)}
+TYPE_WORKOUTS_PATH = "/types/{workoutType}/workouts"
+ROUTES: dict[str, tuple[str, ...]] = {
+    WORKOUTS_PATH: ("GET", "POST"),
+    WORKOUT_PATH: ("DELETE", "GET", "PATCH"),
+    STATS_PATH: ("GET",),
+    TYPE_WORKOUTS_PATH: ("GET",),
+}
 _ROUTE_PATTERNS = [(re.compile(re.sub(r"\{[^/]+\}", "[^/]+", path)), methods) for path, methods in ROUTES.items()]
 
 # DynamoDB error codes that mean "slow down": answered 503 with Retry-After once the SDK's own retries are spent.
@@ -60,8 +71,11 @@ _RETRYABLE_CANCELLATION_REASONS = {"ThrottlingError", "TransactionConflict", "Pr
 DOMAIN_ANSWERS: dict[type[DomainError], tuple[int, str]] = {
     InvalidRequest: (400, "validation_error"),
     NotPermitted: (403, "forbidden"),
+    NotFound: (404, "not_found"),
     IdempotencyKeyReused: (409, "conflict"),
     RequestInProgress: (409, "conflict"),
+    ChangeContended: (409, "conflict"),
+    PreconditionFailed: (412, "precondition_failed"),
     DependencyUnavailable: (503, "service_unavailable"),
 }
 

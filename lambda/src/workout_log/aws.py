@@ -18,6 +18,19 @@ def dynamodb_client() -> Any:
     return boto3.client("dynamodb", config=Config(retries=_RETRIES, connect_timeout=2, read_timeout=5))
 
 
+@cache
+def kms_client() -> Any:
+    import boto3
+    from botocore.config import Config
+
+    return boto3.client("kms", config=Config(retries=_RETRIES, connect_timeout=2, read_timeout=5))
+
+
 def reset_clients() -> None:
-    """Forget cached clients (tests that switch endpoints or credentials call this)."""
+    """Forget cached clients and what was derived with them (tests that switch endpoints or credentials call
+    this)."""
+    from workout_log.logic.tokens import forget_secret
+
     dynamodb_client.cache_clear()
+    kms_client.cache_clear()
+    forget_secret()

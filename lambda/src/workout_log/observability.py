@@ -41,3 +41,18 @@ def with_tracing(handler: Handler) -> Handler:
         return handler(event, context)
 
     return run
+
+
+def with_metrics(handler: Handler) -> Handler:
+    """Publish the invocation's metrics (EMF) when it ends, and then forget them. With POWERTOOLS_METRICS_DISABLED
+    Powertools 3.37 neither prints nor clears them at the end, and prints them all once 100 values have gathered:
+    a warm process would print in bursts and hold every value in between."""
+    publishing: Handler = metrics.log_metrics(handler)
+
+    def run(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        try:
+            return publishing(event, context)
+        finally:
+            metrics.clear_metrics()
+
+    return run

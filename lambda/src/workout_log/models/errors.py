@@ -32,6 +32,14 @@ class NotPermitted(DomainError):
     """The caller may not act for this user."""
 
 
+class NotFound(DomainError):
+    """No such workout for this caller (also when it exists but belongs to a user the caller may not act for)."""
+
+
+class PreconditionFailed(DomainError):
+    """The workout is not at the version the caller's If-Match names: nothing was changed."""
+
+
 class IdempotencyKeyReused(DomainError):
     """The Idempotency-Key was used before with a different request."""
 
@@ -46,6 +54,10 @@ class Retryable(DomainError):
 
 class RequestInProgress(Retryable):
     """A request with the same Idempotency-Key is still running."""
+
+
+class ChangeContended(Retryable):
+    """Other changes of the same workout kept winning the race: nothing was changed; the same request may succeed."""
 
 
 class DependencyUnavailable(Retryable):

@@ -25,6 +25,9 @@ class _Settings(BaseModel):
     workouts_table_name: str = Field(alias="WORKOUTS_TABLE_NAME", min_length=3, max_length=255)
     stats_table_name: str = Field(alias="STATS_TABLE_NAME", min_length=3, max_length=255)
     user_binding: UserBinding = Field(alias="USER_BINDING")
+    workout_type_shards: int = Field(alias="WORKOUT_TYPE_SHARDS", ge=1, le=100)
+    config_parameter_prefix: str = Field(alias="CONFIG_PARAMETER_PREFIX", pattern=r"^(/[A-Za-z0-9_.-]+)+$")
+    parameters_max_age: int = Field(alias="POWERTOOLS_PARAMETERS_MAX_AGE", ge=0, le=86400)
 
     @classmethod
     def from_env(cls) -> Self:
@@ -38,17 +41,18 @@ class _Settings(BaseModel):
 
 
 class StatsSettings(_Settings):
-    """GET /stats/{userId}: reads the aggregates and the newest workouts."""
+    """The read routes: statistics, lists, one workout, the type lookup; signs and checks page tokens."""
+
+    page_token_key_arn: str = Field(
+        alias="PAGE_TOKEN_KEY_ARN", pattern=r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/.+$"
+    )
 
 
 class ProcessSettings(_Settings):
-    """POST /workouts: validates against SSM, writes the workout and its aggregates, idempotently."""
+    """The write routes: validate against SSM, store, correct and delete workouts with their totals."""
 
     metrics_namespace: str = Field(alias="POWERTOOLS_METRICS_NAMESPACE", min_length=1)
     idempotency_table_name: str = Field(alias="IDEMPOTENCY_TABLE_NAME", min_length=3, max_length=255)
-    workout_type_shards: int = Field(alias="WORKOUT_TYPE_SHARDS", ge=1, le=100)
-    config_parameter_prefix: str = Field(alias="CONFIG_PARAMETER_PREFIX", pattern=r"^(/[A-Za-z0-9_.-]+)+$")
-    parameters_max_age: int = Field(alias="POWERTOOLS_PARAMETERS_MAX_AGE", ge=0, le=86400)
 
 
 @cache

@@ -1,0 +1,220 @@
+"""Exact totals under any history: a stateful property test (hypothesis' RuleBasedStateMachine) drives POST, PATCH
+and DELETE, with current, stale and absent If-Match, against the real handlers on moto, and checks them against a
+plain in-memory model of the log. After every step the lifetime totals and per-type totals equal the model's; at
+the steps that check them, every page of GET /workouts (with and without a type), GET /workouts/{id} and the
+periods of GET /stats for a random range and granularity equal what the model holds."""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from datetime import UTC, datetime, timedelta, timezone
+from decimal import Decimal
+from typing import Any
+
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
+
+from support.handlers import Api
+from workout_log.periods import local_date, period_start
+
+TYPES = ("running", "yoga", "rowing")
+# Offsets at both ends of the real range and in between, so that local dates differ from UTC dates both ways.
+OFFSETS = (-12 * 60, -5 * 60, 0, 5 * 60 + 30, 14 * 60)
+START = datetime(2026, 1, 26, tzinfo=UTC)  # a Monday; the history spans eight days around a month's end
+
+amounts = st.integers(1, 40_000).map(lambda n: n / 100)
+moments = st.builds(
+    lambda minutes, offset: (START + timedelta(minutes=minutes)).astimezone(timezone(timedelta(minutes=offset))),
+    st.integers(0, 8 * 24 * 60),
+    st.sampled_from(OFFSETS),
+).map(lambda moment: moment.isoformat())
+FIELDS = {
+    "workoutType": st.sampled_from(TYPES),
+    "durationMinutes": amounts.filter(lambda v: v <= 240),
+    "caloriesBurned": amounts,
+    "workoutTimestamp": moments,
+}
+OPTIONAL = {"distanceKm": amounts, "heartRateAvg": st.integers(30, 250), "notes": st.text("abc ", max_size=5)}
+PATCHES = st.fixed_dictionaries(
+    {}, optional={**FIELDS, **{name: st.one_of(st.none(), values) for name, values in OPTIONAL.items()}}
+)
+
+
+def expected_view(stored: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:
+    """A merge patch applied to a workout as the API shows it, computed without the service's code."""
+    view = dict(stored)
+    for name, value in patch.items():
+        if value is None:
+            view.pop(name, None)
+        elif name == "workoutTimestamp":
+            moment = datetime.fromisoformat(value)
+            view[name] = moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+            offset = int(moment.utcoffset().total_seconds() // 60)
+            view["utcOffset"] = f"{'-' if offset < 0 else '+'}{abs(offset) // 60:02d}:{abs(offset) % 60:02d}"
+        else:
+            view[name] = value
+    return view
+
+
+def sums(workouts: list[dict[str, Any]]) -> dict[str, Any]:
+    def total(name: str, among: list[dict[str, Any]]) -> Decimal:
+        return sum((Decimal(str(w.get(name, 0))) for w in among), Decimal(0))
+
+    by_type = defaultdict(list)
+    for w in workouts:
+        by_type[w["workoutType"]].append(w)
+    return {
+        "workouts": len(workouts),
+        "durationMinutes": total("durationMinutes", workouts),
+        "caloriesBurned": total("caloriesBurned", workouts),
+        "distanceKm": total("distanceKm", workouts),
+        "byType": {
+            t: (len(ws), total("durationMinutes", ws), total("caloriesBurned", ws)) for t, ws in sorted(by_type.items())
+        },
+    }
+
+
+def decimal_sums(answer: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    def field(name: str) -> str:
+        return f"total{name[0].upper()}{name[1:]}" if prefix else name
+
+    count_name = "totalWorkouts" if prefix else "workouts"
+    return {
+        "workouts": answer[count_name],
+        "durationMinutes": Decimal(str(answer[field("durationMinutes")])),
+        "caloriesBurned": Decimal(str(answer[field("caloriesBurned")])),
+        "distanceKm": Decimal(str(answer[field("distanceKm")])),
+        "byType": {
+            t: (v["workouts"], Decimal(str(v["durationMinutes"])), Decimal(str(v["caloriesBurned"])))
+            for t, v in sorted(answer["byType"].items())
+        },
+    }
+
+
+class WorkoutLog(RuleBasedStateMachine):
+    workouts = Bundle("workouts")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.api = Api()
+        run = uuid.uuid4().hex[:8]
+        self.users = (f"{run}-a", f"{run}-b")
+        self.model: dict[str, dict[str, Any]] = {}  # workoutId -> the workout as the API must show it
+        self.versions: dict[str, int] = {}
+
+    def of(self, user: str) -> list[dict[str, Any]]:
+        return [w for w in self.model.values() if w["userId"] == user]
+
+    @rule(target=workouts, who=st.integers(0, 1), fields=st.fixed_dictionaries(FIELDS, optional=OPTIONAL))
+    def post(self, who: int, fields: dict[str, Any]) -> str:
+        answer = self.api.post({"userId": self.users[who], **fields})
+        assert answer.status == 201, answer.body
+        assert answer.body == expected_view(
+            {"workoutId": answer.body["workoutId"], "userId": self.users[who], "createdAt": answer.body["createdAt"]},
+            fields,
+        )
+        self.model[answer.body["workoutId"]] = answer.body
+        self.versions[answer.body["workoutId"]] = 1
+        return str(answer.body["workoutId"])
+
+    @rule(workout=workouts, patch=PATCHES, condition=st.sampled_from(["current", "stale", "none"]))
+    def patch(self, workout: str, patch: dict[str, Any], condition: str) -> None:
+        version = self.versions.get(workout, 0)
+        if_match = {"current": f'"{version}"', "stale": f'"{version + 1}"', "none": None}[condition]
+        answer = self.api.patch(workout, patch, if_match=if_match)
+        if workout not in self.model:
+            assert answer.status == 404, answer.body
+        elif condition == "stale":
+            assert answer.status == 412, answer.body
+        else:
+            assert answer.status == 200, (patch, answer.body)
+            expected = expected_view(self.model[workout], patch)
+            assert answer.body == expected
+            if expected != self.model[workout]:
+                self.versions[workout] += 1
+            assert answer.headers["ETag"] == f'"{self.versions[workout]}"'
+            self.model[workout] = expected
+
+    @rule(workout=workouts, condition=st.sampled_from(["current", "stale", "none"]))
+    def delete(self, workout: str, condition: str) -> None:
+        version = self.versions.get(workout, 0)
+        if_match = {"current": f'"{version}"', "stale": f'"{version + 1}"', "none": None}[condition]
+        answer = self.api.delete(workout, if_match=if_match)
+        if workout not in self.model:
+            assert answer.status == 404, answer.body
+        elif condition == "stale":
+            assert answer.status == 412, answer.body
+        else:
+            assert answer.status == 204, answer.body
+            del self.model[workout]
+
+    @invariant()
+    def lifetime_totals_are_the_sums_of_the_model(self) -> None:
+        for user in self.users:
+            stats = self.api.stats(user, "recent=100").body
+            assert decimal_sums(stats, prefix="total") == sums(self.of(user))
+            newest = sorted(self.of(user), key=lambda w: (w["workoutTimestamp"], w["workoutId"]), reverse=True)
+            assert stats["recentWorkouts"] == newest
+
+    @rule(who=st.integers(0, 1), workout_type=st.sampled_from([None, *TYPES]), limit=st.integers(1, 4))
+    def every_page_lists_exactly_the_model(self, who: int, workout_type: str | None, limit: int) -> None:
+        user = self.users[who]
+        query = f"userId={user}&limit={limit}" + (f"&type={workout_type}" if workout_type else "")
+        listed, token = [], None
+        while True:
+            answer = self.api.get("/workouts", query + (f"&nextToken={token}" if token else ""))
+            assert answer.status == 200, answer.body
+            assert len(answer.body["items"]) == limit or answer.body["nextToken"] is None
+            listed += answer.body["items"]
+            token = answer.body["nextToken"]
+            if token is None:
+                break
+        mine = [w for w in self.of(user) if workout_type in (None, w["workoutType"])]
+        assert listed == sorted(mine, key=lambda w: (w["workoutTimestamp"], w["workoutId"]), reverse=True)
+        for workout in mine[:2]:
+            read = self.api.get(f"/workouts/{workout['workoutId']}")
+            assert (read.body, read.headers["ETag"]) == (workout, f'"{self.versions[workout["workoutId"]]}"')
+
+    @rule(
+        who=st.integers(0, 1),
+        hours=st.tuples(st.integers(-24, 9 * 24), st.sampled_from([5, 24, 3 * 24, 10 * 24])),
+        granularity=st.sampled_from(["day", "week", "month"]),
+    )
+    def every_period_is_the_sum_of_its_workouts(self, who: int, hours: tuple[int, int], granularity: str) -> None:
+        """A random range, often cutting periods (at any hour, any offset)."""
+        self.check_periods(self.users[who], START + timedelta(hours=hours[0]), timedelta(hours=hours[1]), granularity)
+
+    def teardown(self) -> None:
+        """At the end of each history: the whole range, every granularity, both users."""
+        for user in self.users:
+            for granularity in ("day", "week", "month"):
+                self.check_periods(user, START - timedelta(days=2), timedelta(days=12), granularity)
+
+    def check_periods(self, user: str, start: datetime, length: timedelta, granularity: str) -> None:
+        end = start + length
+        text = {name: moment.strftime("%Y-%m-%dT%H:%M:%SZ") for name, moment in (("from", start), ("to", end))}
+        answer = self.api.stats(user, f"from={text['from']}&to={text['to']}&period={granularity}")
+        assert answer.status == 200, answer.body
+        grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for w in self.of(user):
+            if start <= datetime.fromisoformat(w["workoutTimestamp"].replace("Z", "+00:00")) < end:
+                day = local_date(w["workoutTimestamp"], w["utcOffset"])
+                grouped[period_start(day, granularity).isoformat()].append(w)  # type: ignore[arg-type]
+        assert [(p["start"], decimal_sums(p)) for p in answer.body["periods"]] == [
+            (first, sums(ws)) for first, ws in sorted(grouped.items())
+        ]
+
+
+def test_totals_lists_and_periods_equal_the_model_after_any_history(aws):
+    run_state_machine_as_test(
+        WorkoutLog,
+        settings=settings(
+            max_examples=40,
+            stateful_step_count=20,
+            deadline=None,
+            derandomize=True,
+            suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+        ),
+    )
