@@ -27,11 +27,12 @@ class Progress:
     already: int = 0
 
 
-def backfill(store: Any, resume: dict[str, Any] | None = None, report: Any = print) -> Progress:
-    """Index every legacy workout from `resume` on; `report` gets a line (with the resume key) after each page."""
+def backfill(store: Any, resume: dict[str, Any] | None = None, report: Any = print, page_size: int = 500) -> Progress:
+    """Index every legacy workout from `resume` on; `report` gets a line (with the resume key) after each page of
+    `page_size` items scanned."""
     progress, start = Progress(), resume
     while True:
-        items, start = store.legacy_workouts(start)
+        items, start = store.legacy_workouts(start, page_size)
         for item in items:
             progress.scanned += 1
             if store.index_legacy_workout(item):
@@ -54,13 +55,14 @@ def main(argv: list[str]) -> int:
         "--outputs", type=argparse.FileType(), required=True, help="the environment's workout_log output as JSON (-)"
     )
     parser.add_argument("--resume", type=json.loads, help="a resume key a previous run printed")
+    parser.add_argument("--page-size", type=int, default=500, help="items scanned per page (and per resume key)")
     args = parser.parse_args(argv)
     outputs = json.load(args.outputs)
     tables = outputs["table_names"]
     store = DynamoDBWorkoutStore(
         boto3.client("dynamodb"), tables["workouts"], tables["user_stats"], int(outputs["type_index_shards"])
     )
-    progress = backfill(store, args.resume)
+    progress = backfill(store, args.resume, page_size=args.page_size)
     print(f"done: {progress.scanned} workouts of 1.0 found, {progress.indexed} indexed now")
     return 0
 

@@ -212,6 +212,7 @@ def request_work(stack: Any) -> None:
 
     print("\n4. DynamoDB work per request (botocore calls of the handler; items read; write units as DynamoDB bills)")
     year = "from=2025-11-01T00:00:00Z&to=2026-11-01T00:00:00Z"
+    cut_year = "from=2025-11-03T12:00:00%2B01:00&to=2026-10-29T12:00:00%2B01:00"
     for count in (10, 1_000, 10_000):
         user = f"history-{count}"
         ids = seed(client, stack.names, int(os.environ["WORKOUT_TYPE_SHARDS"]), user, count)
@@ -230,6 +231,11 @@ def request_work(stack: Any) -> None:
         for period in ("day", "week", "month"):
             run(workout_stats.handler, "GET", f"/stats/{user}", f"{year}&period={period}")
             print("     " + reads(f"GET /stats, a year of periods ({period})"))
+        # The worst case: from and to at noon of another offset cut the edge days (their workouts are read one by
+        # one) and the edge weeks and months (their days' totals are read).
+        for period in ("day", "week", "month"):
+            run(workout_stats.handler, "GET", f"/stats/{user}", f"{cut_year}&period={period}")
+            print("     " + reads(f"  the same, from and to cutting days ({period})"))
         run(workout_stats.handler, "GET", "/types/rowing/workouts", "limit=20")
         print("     " + reads("GET /types/rowing/workouts, a page of 20"))
     body = {"userId": "writer", "workoutType": "running", "durationMinutes": 30, "caloriesBurned": 300}

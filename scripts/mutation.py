@@ -1,5 +1,5 @@
-"""`make mutation`: prove the contract suite notices each small breaking edit of the kind that otherwise only shows
-after `terraform apply` to AWS.
+"""`make mutation`: prove the tests notice each small breaking edit: of the kind that otherwise only shows after
+`terraform apply` to AWS (the contract suite), and of the invariants the log keeps (each caught by its own suite).
 
 For each mutation: copy the repository (tracked and untracked files, links kept) to a temporary folder, apply one
 edit, run tests/contract there (the copy's package and Terraform, applied to an emulator of its own: dev only,
@@ -30,6 +30,8 @@ ROUND_TRIP = "tests/inprocess/test_round_trip.py"
 LAYERS = "tests/inprocess/test_layers.py"
 DAL = "lambda/src/workout_log/dal/dynamodb.py"
 LOGIC = "lambda/src/workout_log/logic/workouts.py"
+STATE_MACHINE = "tests/inprocess/test_state_machine.py"
+FAULTS = "tests/reliability/test_faults.py"
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,18 @@ MUTATIONS = [
     Mutation("dynamodb module: index capacity reset to the minimum", "modules/dynamodb/main.tf",
              "try(local.current_index_capacity[global_secondary_index.key].read, ",
              "try(local.current_index_capacity[global_secondary_index.key].none, ", MODULE_TESTS),
+    # The log's invariants, each caught by the suite that owns it.
+    Mutation("a correction no longer conditioned on the version read", DAL,
+             'self._put(_by_id_item(new), "version", _n(old.version))', "self._put(_by_id_item(new))", FAULTS),
+    Mutation("a conflicting transaction not sent again", DAL, "if not _is_conflict(error) or", "if True or", FAULTS),
+    Mutation("period totals keyed without the offset", DAL,
+             'f"{start}{SORT_KEY_SEPARATOR}{record.utc_offset}"', 'f"{start}{SORT_KEY_SEPARATOR}+00:00"',
+             STATE_MACHINE),
+    Mutation("a period cut by from or to counted whole", "lambda/src/workout_log/logic/stats.py",
+             "if begin >= query.start and end is not None and end <= query.end:",
+             "if end is not None and end > query.start:", STATE_MACHINE),
+    Mutation("page tokens not tied to their query", "lambda/src/workout_log/logic/tokens.py",
+             'if document.get("q") != _digest(query):', "if False:", "tests/inprocess/test_workout_log.py -k token"),
     # A field dropped by any of the four hand-written mappings (request -> record -> item -> record -> response):
     # the round-trip property test POSTs generated workouts and reads each field back.
     *[Mutation(f"{field} dropped when {where}", path, old, new, ROUND_TRIP) for field, where, path, old, new in [
@@ -158,7 +172,8 @@ def main() -> int:
     mutations = [mutation for mutation in MUTATIONS if only in mutation.kind]
     with tempfile.TemporaryDirectory(prefix="mutation-baseline-") as scratch:
         copy_repository(Path(scratch))
-        baseline = contract_suite(Path(scratch), f"{CONTRACT} {MODULE_TESTS} {ROUND_TRIP} {LAYERS}")
+        suites = {mutation.suite.split()[0] for mutation in MUTATIONS}
+        baseline = contract_suite(Path(scratch), " ".join(sorted(suites)))
     if baseline.returncode != 0:
         print("baseline: the unmutated copy fails the contract suite\n" + baseline.stdout[-3000:])
         return 1

@@ -259,12 +259,14 @@ class LocalGateway:
         request = Request(environ)
         body = request.get_data()
         headers = [(name, value) for name, value in request.headers.items()]
-        # The target as the client sent it (werkzeug's server keeps it in RAW_URI): the signature covers it, not
-        # the path and query as the WSGI layer decoded and quoted them again.
-        target = environ.get("RAW_URI") or environ.get("REQUEST_URI") or request.full_path
+        # The target as the client sent it: the signature covers it, not the path and query as the WSGI layer
+        # decoded and quoted them again. werkzeug's server keeps it in RAW_URI as WSGI text: each byte sent, read
+        # as latin-1, then encoded as UTF-8 and read as latin-1 again; undone here, one character per byte sent.
+        raw_target = environ.get("RAW_URI") or environ.get("REQUEST_URI")
+        target = raw_target.encode("latin-1").decode("utf-8") if raw_target else request.full_path
         url = f"{request.scheme}://{request.host}{target}"
-        status, response_headers, raw = self.invoke(
-            request.method, url, request.path, request.query_string.decode("utf-8", "replace"), headers, body
-        )
+        # API Gateway reads the query's bytes as UTF-8 (percent-escapes decoded later, by the event's parser).
+        query = urlsplit(target).query.encode("latin-1").decode("utf-8", "replace")
+        status, response_headers, raw = self.invoke(request.method, url, request.path, query, headers, body)
         start_response(f"{status} {HTTPStatus(status).phrase}", [*response_headers, ("Content-Length", str(len(raw)))])
         return [raw]

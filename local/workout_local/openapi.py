@@ -44,7 +44,21 @@ def openapi_document() -> dict[str, Any]:
     }
     document["security"] = [{"sigv4": []}]
     _link_created_workout(document)
+    _describe_versions(document)
     return document
+
+
+def _describe_versions(document: dict[str, Any]) -> None:
+    """What Powertools cannot say from the models: the ETag each answer with a workout carries, and that PATCH
+    takes a JSON merge patch under its own media type (RFC 7396) as well as application/json."""
+    from workout_log.api import WORKOUT_PATH, WORKOUTS_PATH
+
+    etag = {"description": 'The workout\'s version, e.g. "3": send it back in If-Match.', "schema": {"type": "string"}}
+    for path, method, status in ((WORKOUTS_PATH, "post", "201"), (WORKOUT_PATH, "get", "200"),
+                                 (WORKOUT_PATH, "patch", "200")):  # fmt: skip
+        document["paths"][path][method]["responses"][status].setdefault("headers", {})["ETag"] = etag
+    content = document["paths"][WORKOUT_PATH]["patch"]["requestBody"]["content"]
+    content["application/merge-patch+json"] = content["application/json"]
 
 
 def _link_created_workout(document: dict[str, Any]) -> None:

@@ -49,7 +49,7 @@ output "workouts_table_name" {
 }
 
 output "workouts_stream_arn" {
-  description = "ARN of the workouts table's stream (new and old images), for consumers of the workout log."
+  description = "ARN of the workouts table's stream (new and old images). It carries every item of the table: workouts (itemType \"workout\"), their copies and the period totals; filter on itemType."
   value       = module.workouts_table.stream_arn
 }
 

@@ -108,7 +108,7 @@ variable "autoscaling" {
 }
 
 variable "type_index_shards" {
-  description = "How many shards the type index's partition key (\"<workoutType>#<shard>\") is spread over; the functions read it as WORKOUT_TYPE_SHARDS. Each shard of one type takes up to 1,000 writes a second."
+  description = "How many shards the type index's partition key (\"<workoutType>#<shard>\") is spread over; the functions read it as WORKOUT_TYPE_SHARDS. Each shard of one type takes up to 1,000 writes a second. Only ever raise it: a workout keeps the shard it was stored in, and the operator lookup reads shards 0 to N-1, so lowering it hides the workouts of the shards above."
   type        = number
   default     = 10
   nullable    = false

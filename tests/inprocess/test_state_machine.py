@@ -9,7 +9,6 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta, timezone
-from decimal import Decimal
 from typing import Any
 
 from hypothesis import HealthCheck, settings
@@ -17,7 +16,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
 from support.handlers import Api
-from workout_log.periods import local_date, period_start
+from support.oracle import answered_totals, period_of, totals
 
 TYPES = ("running", "yoga", "rowing")
 # Offsets at both ends of the real range and in between, so that local dates differ from UTC dates both ways.
@@ -56,41 +55,6 @@ def expected_view(stored: dict[str, Any], patch: dict[str, Any]) -> dict[str, An
         else:
             view[name] = value
     return view
-
-
-def sums(workouts: list[dict[str, Any]]) -> dict[str, Any]:
-    def total(name: str, among: list[dict[str, Any]]) -> Decimal:
-        return sum((Decimal(str(w.get(name, 0))) for w in among), Decimal(0))
-
-    by_type = defaultdict(list)
-    for w in workouts:
-        by_type[w["workoutType"]].append(w)
-    return {
-        "workouts": len(workouts),
-        "durationMinutes": total("durationMinutes", workouts),
-        "caloriesBurned": total("caloriesBurned", workouts),
-        "distanceKm": total("distanceKm", workouts),
-        "byType": {
-            t: (len(ws), total("durationMinutes", ws), total("caloriesBurned", ws)) for t, ws in sorted(by_type.items())
-        },
-    }
-
-
-def decimal_sums(answer: dict[str, Any], prefix: str = "") -> dict[str, Any]:
-    def field(name: str) -> str:
-        return f"total{name[0].upper()}{name[1:]}" if prefix else name
-
-    count_name = "totalWorkouts" if prefix else "workouts"
-    return {
-        "workouts": answer[count_name],
-        "durationMinutes": Decimal(str(answer[field("durationMinutes")])),
-        "caloriesBurned": Decimal(str(answer[field("caloriesBurned")])),
-        "distanceKm": Decimal(str(answer[field("distanceKm")])),
-        "byType": {
-            t: (v["workouts"], Decimal(str(v["durationMinutes"])), Decimal(str(v["caloriesBurned"])))
-            for t, v in sorted(answer["byType"].items())
-        },
-    }
 
 
 class WorkoutLog(RuleBasedStateMachine):
@@ -154,7 +118,7 @@ class WorkoutLog(RuleBasedStateMachine):
     def lifetime_totals_are_the_sums_of_the_model(self) -> None:
         for user in self.users:
             stats = self.api.stats(user, "recent=100").body
-            assert decimal_sums(stats, prefix="total") == sums(self.of(user))
+            assert answered_totals(stats, prefix="total") == totals(self.of(user))
             newest = sorted(self.of(user), key=lambda w: (w["workoutTimestamp"], w["workoutId"]), reverse=True)
             assert stats["recentWorkouts"] == newest
 
@@ -200,10 +164,9 @@ class WorkoutLog(RuleBasedStateMachine):
         grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for w in self.of(user):
             if start <= datetime.fromisoformat(w["workoutTimestamp"].replace("Z", "+00:00")) < end:
-                day = local_date(w["workoutTimestamp"], w["utcOffset"])
-                grouped[period_start(day, granularity).isoformat()].append(w)  # type: ignore[arg-type]
-        assert [(p["start"], decimal_sums(p)) for p in answer.body["periods"]] == [
-            (first, sums(ws)) for first, ws in sorted(grouped.items())
+                grouped[period_of(w["workoutTimestamp"], w["utcOffset"], granularity)].append(w)
+        assert [(p["start"], answered_totals(p)) for p in answer.body["periods"]] == [
+            (first, totals(ws)) for first, ws in sorted(grouped.items())
         ]
 
 

@@ -191,6 +191,27 @@ class TestReadCorrectDelete:
 
         assert api.patch(stored["workoutId"], {"notes": "second"}, if_match=if_match).status == 200
 
+    @pytest.mark.parametrize("if_match", ['"02"', '"\u00b2"', '"+2"', '"2.0"'])
+    def test_if_match_is_compared_character_by_character(self, api, if_match):
+        """RFC 9110's strong comparison: "02" is not "2", and digits of other scripts are not digits at all (int()
+        took "\u00b2" for a number and answered 500)."""
+        stored = post(api)
+        api.patch(stored["workoutId"], {"notes": "first"})
+
+        answer = api.patch(stored["workoutId"], {"notes": "second"}, if_match=if_match)
+
+        assert answer.status == 412, answer.body
+        assert api.get(f"/workouts/{stored['workoutId']}").body["notes"] == "first"
+
+    def test_if_match_sent_on_two_lines_is_one_list(self, api):
+        stored = post(api)
+        api.patch(stored["workoutId"], {"notes": "first"})
+        headers = [("Content-Type", "application/json"), ("If-Match", '"1"'), ("If-Match", '"2"')]
+
+        answer = api.call("PATCH", f"/workouts/{stored['workoutId']}", body=json.dumps({"notes": "x"}), headers=headers)
+
+        assert (answer.status, answer.headers.get("ETag")) == (200, '"3"'), answer.body
+
     @pytest.mark.parametrize("if_match", ["2", '"2', "W/2", '"a"b"', '"2",,'])
     def test_a_malformed_if_match_is_a_400_naming_it(self, api, if_match):
         stored = post(api)
@@ -274,6 +295,33 @@ class TestTypeLookup:
 
         assert [len(page) for page in seen] == [4, 4, 1]
         assert [i for page in seen for i in page] == [w["workoutId"] for w in reversed(posted)]
+
+    def test_tokens_stay_short_at_the_most_shards_and_the_longest_ids(self, api, aws, monkeypatch):
+        """A token holds one position whatever the shard count: with a position per shard, 12 shards or 128-character
+        user ids made tokens longer than nextToken may be, and the operator could not page."""
+        from support.inprocess import reset_process_state
+        from workout_log.logic.tokens import MAX_TOKEN_CHARS
+
+        monkeypatch.setenv("WORKOUT_TYPE_SHARDS", "100")
+        reset_process_state()
+        posted = [
+            api.post(workout(userId=f"{n}".rjust(128, "u"), workoutType="rowing",
+                             workoutTimestamp=f"2026-05-01T06:{n:02d}:00Z")).body
+            for n in range(25)
+        ]  # fmt: skip
+
+        seen, tokens, token = [], [], None
+        while True:
+            answer = api.get("/types/rowing/workouts", "limit=10" + (f"&nextToken={token}" if token else ""))
+            assert answer.status == 200, answer.body
+            seen += [w["workoutId"] for w in answer.body["items"]]
+            token = answer.body["nextToken"]
+            if token is None:
+                break
+            tokens.append(token)
+
+        assert seen == [w["workoutId"] for w in reversed(posted)]
+        assert len(tokens) == 2 and max(map(len, tokens)) < MAX_TOKEN_CHARS / 2
 
     def test_a_cognito_identity_may_not_use_the_operator_route_an_iam_principal_may(self, api, monkeypatch):
         from workout_local.events import identity

@@ -12,6 +12,7 @@ import pytest
 
 from support.handlers import workout
 from support.http_client import request
+from support.oracle import answered_totals, period_of, totals
 from support.stack import running_local_stack
 
 CONCURRENT_POSTS = 1_000
@@ -177,18 +178,14 @@ def test_concurrent_posts_corrections_and_deletions_keep_every_total_exact(stack
     assert all(outcomes), "an operation got an answer other than success or (after a delete) 404"
     for user in users:
         listed = every_workout(stack, user)
-        stats = request("GET", f"{stack.url}/stats/{user}?from=2026-11-01T00:00:00Z&to=2026-12-01T00:00:00Z&period=day")
-        assert stats.body["totalWorkouts"] == len(listed)
-        assert Decimal(str(stats.body["totalCaloriesBurned"])) == sum(Decimal(str(w["caloriesBurned"])) for w in listed)
-        assert Decimal(str(stats.body["totalDistanceKm"])) == sum(Decimal(str(w.get("distanceKm", 0))) for w in listed)
-        by_type: dict[str, int] = {}
-        for w in listed:
-            by_type[w["workoutType"]] = by_type.get(w["workoutType"], 0) + 1
-        assert {t: v["workouts"] for t, v in stats.body["byType"].items()} == by_type
-        from workout_log.periods import local_date
-
-        days: dict[str, Decimal] = {}
-        for w in listed:
-            day = local_date(w["workoutTimestamp"], w["utcOffset"]).isoformat()
-            days[day] = days.get(day, Decimal(0)) + Decimal(str(w["caloriesBurned"]))
-        assert {p["start"]: Decimal(str(p["caloriesBurned"])) for p in stats.body["periods"]} == days
+        stats = request("GET", f"{stack.url}/stats/{user}")
+        assert answered_totals(stats.body, prefix="total") == totals(listed)
+        for granularity in ("day", "week", "month"):
+            month = f"from=2026-10-01T00:00:00Z&to=2027-01-01T00:00:00Z&period={granularity}"
+            periods = request("GET", f"{stack.url}/stats/{user}?{month}").body["periods"]
+            grouped: dict[str, list[dict]] = {}
+            for w in listed:
+                grouped.setdefault(period_of(w["workoutTimestamp"], w["utcOffset"], granularity), []).append(w)
+            assert [(p["start"], answered_totals(p)) for p in periods] == [
+                (start, totals(ws)) for start, ws in sorted(grouped.items())
+            ], granularity

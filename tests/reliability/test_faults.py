@@ -8,6 +8,8 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
+import pytest
+
 from support.handlers import JSON, workout
 from support.inprocess import table_items, workout_items
 
@@ -199,3 +201,129 @@ def test_kms_down_on_a_cold_start_is_a_503_for_the_pages_that_need_a_token(api, 
     assert last_page.status == 200 and last_page.body["nextToken"] is None, "a single page needs no key"
     assert (needs_a_token.status, needs_a_token.headers["Retry-After"]) == (503, "5"), needs_a_token.body
     assert outage.calls
+
+
+def conflicting_first(times: int, meanwhile: Any = None):
+    """A before-send handler cancelling the first `times` transactions with TransactionConflict (another
+    transaction was writing one of their items), as DynamoDB does, then letting them reach moto; `meanwhile` runs
+    once, just before the first transaction that reaches moto (another request's change winning the race)."""
+    from moto.core.models import botocore_stubber
+
+    conflict = failing_response(
+        400, "TransactionCanceledException", {"CancellationReasons": [{"Code": "TransactionConflict"}]}
+    )
+    sent = []
+
+    def respond(request: Any) -> Any:
+        sent.append(request)
+        if len(sent) <= times:
+            return conflict(request)
+        if meanwhile is not None and len(sent) == times + 1:
+            meanwhile()
+        return botocore_stubber(event_name="before-send.dynamodb.TransactWriteItems", request=request)
+
+    respond.calls = sent
+    return respond
+
+
+def test_transactions_cancelled_only_by_conflicts_are_sent_again_and_applied_once(api, aws):
+    """Two writes of one user at once meet on the user's totals: DynamoDB cancels one with TransactionConflict,
+    which the SDK does not retry. The store sends it again; it was a 503 (or a 412 that was not one) before."""
+    from workout_log.aws import dynamodb_client
+
+    answers, calls = [], []
+    for change in ("post", "patch", "delete"):
+        conflicts = conflicting_first(2)
+        with injected(dynamodb_client(), "TransactWriteItems", conflicts):
+            if change == "post":
+                answers.append(api.post(workout(userId="busy", distanceKm=2)))
+                stored = answers[-1].body
+            elif change == "patch":
+                answers.append(api.patch(stored["workoutId"], {"caloriesBurned": 250}, if_match='"1"'))
+            else:
+                answers.append(api.delete(stored["workoutId"], if_match='"2"'))
+        calls.append(len(conflicts.calls))
+
+    assert [a.status for a in answers] == [201, 200, 204], [a.body for a in answers]
+    assert calls == [3, 3, 3]
+    assert workout_items(aws.workouts_table) == [] and consistent(aws) == []
+    assert api.stats("busy").body["totalWorkouts"] == 0
+
+
+def test_conflicts_that_do_not_end_are_a_503_and_change_nothing(api, aws):
+    from workout_log.aws import dynamodb_client
+
+    stored = api.post(workout(userId="busy")).body
+    conflicts = conflicting_first(100)
+    with injected(dynamodb_client(), "TransactWriteItems", conflicts):
+        answer = api.patch(stored["workoutId"], {"caloriesBurned": 250})
+
+    assert (answer.status, answer.headers.get("Retry-After")) == (503, "1"), answer.body
+    after = api.get(f"/workouts/{stored['workoutId']}")
+    assert (after.body, after.headers["ETag"]) == (stored, '"1"') and consistent(aws) == []
+
+
+@pytest.mark.parametrize(
+    ("if_match", "status", "notes"),
+    [('"1"', 412, "theirs"), ("*", 200, "mine"), ('"1", "2"', 200, "mine"), (None, 200, "mine")],
+)
+def test_a_change_that_loses_a_race_checks_if_match_against_the_winner(api, aws, if_match, status, notes):
+    """Another request changes the workout between this PATCH's read and its write. The store refuses the write
+    (it is conditioned on the version read); the PATCH then reads the winner and checks If-Match against it: "1"
+    no longer holds (412), while * and a list naming the new version do (they were a 412 before)."""
+    import dataclasses
+
+    import boto3
+
+    from workout_log.aws import dynamodb_client
+    from workout_log.dal.dynamodb import DynamoDBWorkoutStore
+
+    stored = api.post(workout(userId="racer")).body
+    other = DynamoDBWorkoutStore(boto3.client("dynamodb", region_name="us-east-1"), aws.workouts_table,
+                                 aws.stats_table, aws.shards)  # fmt: skip
+
+    def their_change() -> None:
+        current = other.get_workout(stored["workoutId"])
+        other.replace_workout(current, dataclasses.replace(current, notes="theirs", version=current.version + 1))
+
+    with injected(dynamodb_client(), "TransactWriteItems", conflicting_first(0, meanwhile=their_change)):
+        answer = api.patch(stored["workoutId"], {"notes": "mine"}, if_match=if_match)
+
+    assert answer.status == status, answer.body
+    after = api.get(f"/workouts/{stored['workoutId']}")
+    assert (after.body["notes"], after.headers["ETag"]) == (notes, '"2"' if status == 412 else '"3"')
+    assert consistent(aws) == []
+
+
+def test_two_requests_that_make_the_same_change_are_never_taken_for_one(api, aws):
+    """DynamoDB applies a TransactWriteItems once per ClientRequestToken (for ten minutes) and answers a repeat
+    with success. Tokens derived from the change made two requests computing the same change at once share one,
+    so the second was told it succeeded; every transaction sent now carries a token of its own."""
+    import dataclasses
+
+    import boto3
+
+    from workout_log.aws import dynamodb_client
+    from workout_log.dal.dynamodb import DynamoDBWorkoutStore
+
+    stored = api.post(workout(userId="twin")).body
+    client = boto3.client("dynamodb", region_name="us-east-1")
+    other = DynamoDBWorkoutStore(client, aws.workouts_table, aws.stats_table, aws.shards)
+    tokens = []
+
+    def record_token(request: Any, **_: Any) -> None:
+        if request.headers.get("X-Amz-Target", b"").endswith(b"TransactWriteItems"):
+            tokens.append(json.loads(request.body)["ClientRequestToken"])
+
+    client.meta.events.register_first("before-send", record_token)
+    dynamodb_client().meta.events.register_first("before-send", record_token)
+
+    def the_same_change() -> None:
+        current = other.get_workout(stored["workoutId"])
+        other.replace_workout(current, dataclasses.replace(current, notes="same", version=current.version + 1))
+
+    with injected(dynamodb_client(), "TransactWriteItems", conflicting_first(0, meanwhile=the_same_change)):
+        answer = api.patch(stored["workoutId"], {"notes": "same"})
+
+    assert (answer.status, answer.headers["ETag"], answer.body["notes"]) == (200, '"2"', "same")
+    assert len(tokens) == 2 and len(set(tokens)) == 2, tokens

@@ -515,6 +515,28 @@ def test_class_any_if_match_changes_the_workout_only_when_it_names_its_version(a
     assert (after.body.get("notes") == "changed") == (answer.status == 200)
 
 
+# The characters an entity tag may hold (RFC 9110 etagc: "!", "#" to "~", and obs-text 0x80-0xFF, which includes
+# the superscript and fraction digits that str.isdigit() takes for digits).
+ETAG_CHARACTERS = "".join(map(chr, [0x21, *range(0x23, 0x7F), *range(0x80, 0x100)]))
+ENTITY_TAGS = st.builds(
+    lambda weak, body: ('W/"' if weak else '"') + body + '"',
+    st.booleans(),
+    st.one_of(st.text(ETAG_CHARACTERS, max_size=4), st.sampled_from(["1", "01", "1\u00b9", "\u00b9", "\u00b2"])),
+)
+
+
+@SETTINGS
+@given(tags=st.lists(ENTITY_TAGS, min_size=1, max_size=3))
+def test_class_well_formed_if_match_lets_a_change_through_exactly_when_a_strong_tag_is_the_version(api, aws, tags):
+    """Strong comparison, character by character: "01" and the superscript one are not "1"."""
+    fresh(aws)
+    stored = api.post(workout()).body
+    answer = api.patch(stored["workoutId"], {"notes": "changed"}, if_match=", ".join(tags))
+
+    assert answer.status == (200 if '"1"' in tags else 412), (tags, answer.body)
+    assert (api.get(f"/workouts/{stored['workoutId']}").body.get("notes") == "changed") == (answer.status == 200)
+
+
 @SETTINGS
 @given(
     workout_id=st.one_of(

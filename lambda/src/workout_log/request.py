@@ -250,16 +250,18 @@ _TAG = re.compile(r'(W/)?"([\x21\x23-\x7e\x80-\xff]*)"')
 MAX_IF_MATCH_CHARS = 1024
 
 
-def precondition(if_match: str | None) -> Any:
-    """An If-Match header as a workout_log.logic.workouts.Precondition; None when absent. A malformed header is a
-    400 naming If-Match (it would otherwise be a precondition nothing can meet)."""
+def precondition(lines: list[str] | None) -> Any:
+    """The If-Match header (each line it was sent on) as a workout_log.logic.workouts.Precondition; None when
+    absent. Lines are one comma-separated list (RFC 9110 section 5.3). A malformed header is a 400 naming If-Match
+    (it would otherwise be a precondition nothing can meet)."""
     from workout_log.logic.workouts import Precondition
 
-    if if_match is None:
+    if lines is None:
         return None
+    if_match = ", ".join(lines)
     if if_match.strip() == "*":
         return Precondition(any_version=True)
     if len(if_match) > MAX_IF_MATCH_CHARS or not _ENTITY_TAGS.match(if_match):
         raise invalid("If-Match", 'must be * or a list of entity tags, e.g. "3" (the ETag of the workout)')
     strong = {tag for weak, tag in _TAG.findall(if_match) if not weak}
-    return Precondition(versions=frozenset(int(tag) for tag in strong if tag.isdigit() and len(tag) <= 18))
+    return Precondition(versions=frozenset(strong))

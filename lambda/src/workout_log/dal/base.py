@@ -113,10 +113,9 @@ class WorkoutStore(Protocol):
         """The user's workouts with start <= time < end (UTC text), of one type if given, newest first, from
         `after` on. Reads at most limit + 1 workouts, whatever the history."""
 
-    def type_workouts(self, workout_type: str, start: str, end: str, limit: int, after: dict[int, str | None]) -> Page:
-        """Every user's workouts of one type, newest first, from the type index; `after` maps each index shard
-        to where it stopped (None: exhausted; a missing shard starts from `end`), and the page's `after` is such a
-        map, as JSON text."""
+    def type_workouts(self, workout_type: str, start: str, end: str, limit: int, after: str | None) -> Page:
+        """Every user's workouts of one type, newest first, from the type index; `after` is the sort key of the
+        last workout of the previous page (sort keys are unique, so every shard goes on from there)."""
 
     def period_aggregates(self, user_id: str, granularity: Granularity, first: str, last: str) -> list[PeriodAggregate]:
         """The user's period totals whose first local date is in [first, last] (YYYY-MM-DD)."""

@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import hashlib
 import heapq
-import json
+import random
+import time
 from collections import defaultdict
 from collections.abc import Iterator
 from decimal import Decimal
@@ -211,18 +212,27 @@ def _aggregate(item: dict[str, Any]) -> UserAggregate:
 
 
 def _is_stale(error: Exception) -> bool:
-    """A transaction cancelled because a condition failed, or a request token reused for another change."""
+    """A transaction cancelled because a condition failed: the workout is no longer the version that was read."""
     response = getattr(error, "response", None) or {}
     code = (response.get("Error") or {}).get("Code")
-    if code == "IdempotentParameterMismatchException":
-        return True
     reasons = {reason.get("Code") for reason in response.get("CancellationReasons") or []}
     return code == "TransactionCanceledException" and "ConditionalCheckFailed" in reasons
 
 
-def _request_token(*parts: object) -> str:
-    """A ClientRequestToken (at most 36 characters) for one change: an SDK retry of it is applied once."""
-    return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()[:36]
+def _is_conflict(error: Exception) -> bool:
+    """A transaction cancelled only because another one was writing one of its items at the same moment (every
+    write of a user touches that user's totals, so two of the user's writes at once can meet there). Nothing of
+    it was written, and its conditions are checked anew when it is sent again."""
+    response = getattr(error, "response", None) or {}
+    if (response.get("Error") or {}).get("Code") != "TransactionCanceledException":
+        return False
+    reasons = {reason.get("Code") for reason in response.get("CancellationReasons") or []}
+    return "TransactionConflict" in reasons and "ConditionalCheckFailed" not in reasons
+
+
+# Sends of one transaction when other transactions keep conflicting with it, and the first pause between them.
+CONFLICT_ATTEMPTS = 4
+CONFLICT_BACKOFF_SECONDS = 0.025
 
 
 class DynamoDBWorkoutStore:
@@ -294,15 +304,22 @@ class DynamoDBWorkoutStore:
                 updates.append(self._add(self._workouts_table, period, dict(amounts), PERIOD))
         return updates
 
-    def _transact(self, items: list[dict[str, Any]], token: str) -> None:
+    def _transact(self, items: list[dict[str, Any]]) -> None:
+        """One transaction; sent again, after a jittered pause, while it only conflicts with others. botocore gives
+        each call a ClientRequestToken of its own and keeps it across its retries, so a retried send is applied
+        once and two requests that happen to make the same change are never taken for one."""
         from botocore.exceptions import ClientError
 
-        try:
-            self._client.transact_write_items(ClientRequestToken=token, TransactItems=items)
-        except ClientError as error:
-            if _is_stale(error):
-                raise StaleWrite from None
-            raise
+        for attempt in range(CONFLICT_ATTEMPTS):
+            try:
+                self._client.transact_write_items(TransactItems=items)
+                return
+            except ClientError as error:
+                if _is_stale(error):
+                    raise StaleWrite from None
+                if not _is_conflict(error) or attempt == CONFLICT_ATTEMPTS - 1:
+                    raise
+            time.sleep(random.uniform(0, CONFLICT_BACKOFF_SECONDS * 2**attempt))
 
     def add_workout(self, record: WorkoutRecord) -> None:
         self._transact(
@@ -311,9 +328,7 @@ class DynamoDBWorkoutStore:
                 self._put(_of_type_item(record), "absent"),
                 self._put(_by_id_item(record), "absent"),
                 *self._totals_updates([(record, 1)]),
-            ],
-            # The workout id makes an SDK-level retry of the same transaction a no-op for 10 minutes.
-            token=record.workout_id,
+            ]
         )
 
     def replace_workout(self, old: WorkoutRecord, new: WorkoutRecord) -> None:
@@ -328,7 +343,7 @@ class DynamoDBWorkoutStore:
         # The one condition of the change: the workout is still the version that was read.
         items.append(self._put(_by_id_item(new), "version", _n(old.version)))
         items += self._totals_updates([(old, -1), (new, 1)])
-        self._transact(items, token=_request_token(new.workout_id, old.version, _by_id_item(new)))
+        self._transact(items)
 
     def remove_workout(self, record: WorkoutRecord) -> None:
         key = sort_key(record.timestamp, record.workout_id)
@@ -338,17 +353,20 @@ class DynamoDBWorkoutStore:
                 self._delete((of_type_key(record.user_id, record.workout_type), key)),
                 self._delete((by_id_key(record.workout_id), BY_ID_SORT_KEY), "version", _n(record.version)),
                 *self._totals_updates([(record, -1)]),
-            ],
-            token=_request_token(record.workout_id, record.version, "delete"),
+            ]
         )
 
     # -- the backfill of workouts stored before 1.1 ---------------------------------------------------------------
-    def legacy_workouts(self, start_key: dict[str, Any] | None = None) -> tuple[list[dict[str, Any]], Any]:
-        """One page of the workout items stored before 1.1 (no itemType), and where the next page starts."""
+    def legacy_workouts(
+        self, start_key: dict[str, Any] | None = None, page_size: int = 500
+    ) -> tuple[list[dict[str, Any]], Any]:
+        """The workout items stored before 1.1 (no itemType) among the next `page_size` items of the table, and
+        where the next page starts (None: the scan is done)."""
         request: dict[str, Any] = {
             "TableName": self._workouts_table,
             "FilterExpression": "attribute_exists(workoutId) AND attribute_not_exists(#it)",
             "ExpressionAttributeNames": {"#it": ITEM_TYPE},
+            "Limit": page_size,
         }
         if start_key:
             request["ExclusiveStartKey"] = start_key
@@ -380,8 +398,12 @@ class DynamoDBWorkoutStore:
         ]
         try:
             self._transact(
-                [mark, self._put(_of_type_item(record), "absent"), self._put(_by_id_item(record), "absent"), *periods],
-                token=_request_token(record.workout_id, "backfill"),
+                [
+                    mark,
+                    self._put(_of_type_item(record), "absent"),
+                    self._put(_by_id_item(record), "absent"),
+                    *periods,
+                ]
             )
         except StaleWrite:
             return False
@@ -453,31 +475,23 @@ class DynamoDBWorkoutStore:
         more = len(items) > limit
         return Page(records, sort_key(records[-1].timestamp, records[-1].workout_id) if more else None)
 
-    def type_workouts(self, workout_type: str, start: str, end: str, limit: int, after: dict[int, str | None]) -> Page:
-        """`after`: shard -> JSON of the index key where it stopped, "" or missing for a shard not read yet, None for
-        an exhausted shard. The page's `after` is that map for every shard, as JSON (None when all are done)."""
-        positions: dict[int, str | None] = {shard: after.get(shard, "") for shard in range(self._shard_count)}
-        fetched: dict[int, tuple[list[dict[str, Any]], bool]] = {}
-        for shard, position in positions.items():
-            if position is not None:
-                exclusive = json.loads(position) if position else None
-                partition = type_shard_key(workout_type, shard)
-                fetched[shard] = self._newest_first(partition, start, end, limit + 1, exclusive, TYPE_INDEX_NAME)
-        tagged = (
-            [(item[WORKOUTS_SORT_KEY]["S"], shard, item) for item in items] for shard, (items, _) in fetched.items()
-        )
-        chosen = list(heapq.merge(*tagged, key=lambda entry: entry[0], reverse=True))[:limit]
-        taken: dict[int, int] = defaultdict(int)
-        for _, shard, item in chosen:
-            taken[shard] += 1
-            key = {name: item[name] for name in (WORKOUTS_PARTITION_KEY, WORKOUTS_SORT_KEY, TYPE_INDEX_PARTITION_KEY)}
-            positions[shard] = json.dumps(key, sort_keys=True)
-        for shard, (items, more) in fetched.items():
-            if not more and taken[shard] == len(items):
-                positions[shard] = None
-        remaining = any(position is not None for position in positions.values())
-        page_after = json.dumps({str(s): p for s, p in positions.items()}, sort_keys=True) if remaining else None
-        return Page([_from_item(item) for _, _, item in chosen], page_after)
+    def type_workouts(self, workout_type: str, start: str, end: str, limit: int, after: str | None) -> Page:
+        """Every shard's workouts of the type, merged newest first. A page stops at a sort key that no other workout
+        has ("<time>#<id>"), and every newer workout of every shard is on this page or an earlier one: the next
+        page reads each shard below it. The position is that one key, whatever the number of shards."""
+        upper = after if after is not None else end
+        more, merged = False, []
+        for shard in range(self._shard_count):
+            partition = type_shard_key(workout_type, shard)
+            # BETWEEN includes `after` itself (the previous page's last workout, in one shard): one more covers it.
+            items, shard_more = self._newest_first(partition, start, upper, limit + 2, None, TYPE_INDEX_NAME)
+            more = more or shard_more
+            merged.append([item for item in items if item[WORKOUTS_SORT_KEY]["S"] != after])
+        everything = list(heapq.merge(*merged, key=lambda item: item[WORKOUTS_SORT_KEY]["S"], reverse=True))
+        chosen = everything[:limit]
+        more = more or len(everything) > limit
+        page_after = chosen[-1][WORKOUTS_SORT_KEY]["S"] if more and chosen else None
+        return Page([_from_item(item) for item in chosen], page_after)
 
     def period_aggregates(self, user_id: str, granularity: Granularity, first: str, last: str) -> list[PeriodAggregate]:
         request: dict[str, Any] = {

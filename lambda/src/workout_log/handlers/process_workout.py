@@ -48,7 +48,7 @@ _CHANGE_ERRORS = api.error_responses(
 )
 WorkoutIdParameter = Annotated[str, Path(pattern=WORKOUT_ID_PATTERN, description="The workoutId POST answered.")]
 IfMatch = Annotated[
-    str | None,
+    list[str] | None,
     Header(alias="If-Match", description='The ETag of the version to change ("3"), or *; a stale one is a 412.'),
 ]
 

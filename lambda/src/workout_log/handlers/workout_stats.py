@@ -14,6 +14,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from workout_log import api
 from workout_log.http_errors import invalid
 from workout_log.logic.access import ensure_may_act_for, ensure_operator, visibility
+from workout_log.logic.tokens import MAX_TOKEN_CHARS
 from workout_log.models.settings import StatsSettings, stats_settings
 from workout_log.models.workout import (
     USER_ID_PATTERN,
@@ -35,7 +36,11 @@ To = Annotated[Moment | None, Query(alias="to", description=f"Exclusive end of t
 Limit = Annotated[int, Query(ge=1, le=100, description="Workouts per page (1-100); a page is short only if last.")]
 NextToken = Annotated[
     str | None,
-    Query(alias="nextToken", max_length=4096, description="The nextToken of the previous page, for the same query."),
+    Query(
+        alias="nextToken",
+        max_length=MAX_TOKEN_CHARS,
+        description="The nextToken of the previous page, for the same query.",
+    ),
 ]
 WorkoutTypeQuery = Annotated[
     str | None, Query(alias="type", pattern=WORKOUT_TYPE_PATTERN, description="Only this type.")
@@ -186,9 +191,7 @@ def list_type_workouts(
     settings = stats_settings()
     ensure_operator(_context(), settings.user_binding)
     _known_type(workoutType, "workoutType")
-    page = history.type_workouts(
-        workoutType, start, end, limit, next_token, _store(), settings.page_token_key_arn, settings.workout_type_shards
-    )
+    page = history.type_workouts(workoutType, start, end, limit, next_token, _store(), settings.page_token_key_arn)
     return page.model_dump(mode="json")
 
 

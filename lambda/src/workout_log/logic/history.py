@@ -1,13 +1,12 @@
 """Reading the log: one user's workouts page by page (a date range, a type), and every user's workouts of one type
-(the operator lookup). Each page costs at most `limit + 1` workouts read per partition it queries, whatever the
-history; where it stopped travels in a page token (workout_log.logic.tokens)."""
+(the operator lookup). Each page reads at most `limit + 1` workouts of one user's partition, or `limit + 2` of each
+shard of the type index, whatever the history; where it stopped (one sort key) travels in a page token
+(workout_log.logic.tokens)."""
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import datetime
-from typing import Any
 
 from workout_log.dal.base import WorkoutStore
 from workout_log.logic import tokens
@@ -57,30 +56,6 @@ def list_workouts(
     )
 
 
-def _shard_positions(text: str, workout_type: str, shards: int, start: str, end: str) -> dict[int, str | None]:
-    """The per-shard positions of a type page token, each checked against this query."""
-    try:
-        positions: dict[str, Any] = json.loads(text)
-    except json.JSONDecodeError:
-        raise _stale() from None
-    if not isinstance(positions, dict) or set(positions) != {str(shard) for shard in range(shards)}:
-        raise _stale("was issued before the type index changed: start again without it")
-    checked: dict[int, str | None] = {}
-    for shard_text, position in positions.items():
-        shard = int(shard_text)
-        if position:
-            try:
-                key = json.loads(position)
-                fits = key["workoutTypeShard"] == {"S": f"{workout_type}#{shard}"}
-                _position(key["workoutTimestamp"]["S"], start, end)
-            except (ValueError, KeyError, TypeError):
-                raise _stale() from None
-            if not fits:
-                raise _stale()
-        checked[shard] = position
-    return checked
-
-
 def type_workouts(
     workout_type: str,
     start: datetime | None,
@@ -89,13 +64,10 @@ def type_workouts(
     token: str | None,
     store: WorkoutStore,
     key_arn: str,
-    shards: int,
 ) -> WorkoutPage:
     low, high = time_range(start, end)
     query = {"route": "type", "type": workout_type, "from": low, "to": high}
-    after: dict[int, str | None] = {}
-    if token is not None:
-        after = _shard_positions(tokens.read(key_arn, query, token), workout_type, shards, low, high)
+    after = None if token is None else _position(tokens.read(key_arn, query, token), low, high)
     page = store.type_workouts(workout_type, low, high, limit, after)
     return WorkoutPage(
         items=[workout_view(record) for record in page.records],

@@ -20,8 +20,9 @@ from typing import Any
 
 from workout_log.models.errors import DependencyUnavailable, FieldProblem, InvalidRequest
 
-# A token holds at most ten index positions of about 150 characters each; anything longer is not ours.
-MAX_TOKEN_CHARS = 4096
+# A token holds one sort key ("<time>#<id>", 64 characters) and a query digest: about 190 characters in all.
+# Anything much longer is not ours.
+MAX_TOKEN_CHARS = 512
 _SECRET_MESSAGE = b"workout-log page tokens v1"
 
 

@@ -4,6 +4,7 @@ write (once per Idempotency-Key for a POST; only at the version read, or the one
 from __future__ import annotations
 
 import dataclasses
+import random
 import time
 import uuid
 from collections.abc import Callable
@@ -32,8 +33,9 @@ EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60
 # How long a request waits for a concurrent request with the same Idempotency-Key before answering 409.
 IN_PROGRESS_WAIT_SECONDS = 3.0
-# How often a change without If-Match reads the workout again when another change won the race.
+# How often a change reads the workout again when another change won the race, and the first pause before it.
 CHANGE_ATTEMPTS = 5
+CHANGE_BACKOFF_SECONDS = 0.02
 
 
 def config_problems(
@@ -133,10 +135,10 @@ class Precondition:
     """An If-Match header as the logic needs it: any existing version (`*`), or one of these versions."""
 
     any_version: bool = False
-    versions: frozenset[int] = frozenset()
+    versions: frozenset[str] = frozenset()  # entity tags, compared character by character (strong comparison)
 
     def holds(self, version: int) -> bool:
-        return self.any_version or version in self.versions
+        return self.any_version or str(version) in self.versions
 
 
 def etag(version: int) -> str:
@@ -191,17 +193,17 @@ def _change(
     precondition: Precondition | None,
     write: Callable[[WorkoutRecord], WorkoutRecord | None],
 ) -> WorkoutRecord | None:
-    """Read the workout, check If-Match, write; without If-Match, read again and retry when another change won
-    the race in between (the store writes only at the version read, so no change is ever lost)."""
-    for _ in range(CHANGE_ATTEMPTS):
+    """Read the workout, check If-Match, write at the version read. When another change wins the race in between,
+    read again and check If-Match against the version that won: "1" is then a 412, while * or a list that names
+    the new version still holds. No change is ever lost or applied to a version it was not checked against."""
+    for attempt in range(CHANGE_ATTEMPTS):
         current = read_workout(workout_id, store, may_see)
         if precondition is not None and not precondition.holds(current.version):
             raise PreconditionFailed("The workout has changed since that version (If-Match).")
         try:
             return write(current)
         except StaleWrite:
-            if precondition is not None:
-                raise PreconditionFailed("The workout has changed since that version (If-Match).") from None
+            time.sleep(random.uniform(0, CHANGE_BACKOFF_SECONDS * 2**attempt))
     raise ChangeContended("The workout is being changed by other requests; retry.", retry_after=1)
 
 
