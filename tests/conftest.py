@@ -22,6 +22,9 @@ os.environ.update(
         "AWS_SESSION_TOKEN": "testing",
         "AWS_DEFAULT_REGION": "us-east-1",
         "AWS_REGION": "us-east-1",
+        # boto3 sends DynamoDB Streams calls that name a stream to an account-specific host, which in-process moto
+        # does not intercept; the regional endpoint it does.
+        "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled",
         "POWERTOOLS_TRACE_DISABLED": "true",
         "POWERTOOLS_DEV": "false",
         "AWS_LAMBDA_FUNCTION_NAME": "test-process-workout",

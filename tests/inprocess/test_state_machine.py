@@ -1,15 +1,18 @@
-"""Exact totals under any history: a stateful property test (hypothesis' RuleBasedStateMachine) drives POST, PATCH
-and DELETE, with current, stale and absent If-Match, against the real handlers on moto, and checks them against a
-plain in-memory model of the log. After every step the lifetime totals and per-type totals equal the model's; at
-the steps that check them, every page of GET /workouts (with and without a type), GET /workouts/{id} and the
-periods of GET /stats for a random range and granularity equal what the model holds."""
+"""Exact totals and exact change events under any history: a stateful property test (hypothesis'
+RuleBasedStateMachine) drives POST (valid and refused), PATCH and DELETE, with current, stale and absent If-Match,
+against the real handlers on moto, and checks them against a plain in-memory model of the log. After every step
+the lifetime totals and per-type totals equal the model's; at the steps that check them, every page of
+GET /workouts (with and without a type), GET /workouts/{id} and the periods of GET /stats for a random range and
+granularity equal what the model holds. At the end of each history, the events on the bus (delivered from the
+stream as Lambda's mapping would) are, per workout and after dropping repeated versions, exactly one per
+successful change, in order, with the model's fields and versions; refused requests made none."""
 
 from __future__ import annotations
 
 import uuid
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta, timezone
-from typing import Any
+from typing import Any, get_args
 
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -17,6 +20,7 @@ from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, rule, 
 
 from support.handlers import Api
 from support.oracle import answered_totals, period_of, totals
+from workout_log.models.events import ChangedField
 
 TYPES = ("running", "yoga", "rowing")
 # Offsets at both ends of the real range and in between, so that local dates differ from UTC dates both ways.
@@ -36,6 +40,14 @@ FIELDS = {
     "workoutTimestamp": moments,
 }
 OPTIONAL = {"distanceKm": amounts, "heartRateAvg": st.integers(30, 250), "notes": st.text("abc ", max_size=5)}
+# What makes a POST a 400 (and no event), one field at a time.
+REFUSED = [
+    {"workoutType": "curling"},
+    {"durationMinutes": 0},
+    {"heartRateAvg": 251},
+    {"workoutTimestamp": "2099-01-01T00:00:00Z"},
+]
+CHANGED_FIELDS = get_args(ChangedField)  # the order the events' schema lists changedFields in
 PATCHES = st.fixed_dictionaries(
     {}, optional={**FIELDS, **{name: st.one_of(st.none(), values) for name, values in OPTIONAL.items()}}
 )
@@ -67,6 +79,11 @@ class WorkoutLog(RuleBasedStateMachine):
         self.users = (f"{run}-a", f"{run}-b")
         self.model: dict[str, dict[str, Any]] = {}  # workoutId -> the workout as the API must show it
         self.versions: dict[str, int] = {}
+        self.events: dict[str, list[tuple[str, dict[str, Any]]]] = defaultdict(list)  # workoutId -> its events
+
+    def expect_event(self, detail_type: str, view: dict[str, Any], version: int, **extra: Any) -> None:
+        detail = {name: view[name] for name in ("userId", "workoutId", "workoutType", "workoutTimestamp", "utcOffset")}
+        self.events[view["workoutId"]].append((detail_type, {**detail, "version": version, **extra}))
 
     def of(self, user: str) -> list[dict[str, Any]]:
         return [w for w in self.model.values() if w["userId"] == user]
@@ -81,7 +98,13 @@ class WorkoutLog(RuleBasedStateMachine):
         )
         self.model[answer.body["workoutId"]] = answer.body
         self.versions[answer.body["workoutId"]] = 1
+        self.expect_event("Workout Created", answer.body, 1)
         return str(answer.body["workoutId"])
+
+    @rule(who=st.integers(0, 1), fields=st.fixed_dictionaries(FIELDS), refused=st.sampled_from(REFUSED))
+    def post_refused(self, who: int, fields: dict[str, Any], refused: dict[str, Any]) -> None:
+        answer = self.api.post({"userId": self.users[who], **fields, **refused})
+        assert answer.status == 400, answer.body
 
     @rule(workout=workouts, patch=PATCHES, condition=st.sampled_from(["current", "stale", "none"]))
     def patch(self, workout: str, patch: dict[str, Any], condition: str) -> None:
@@ -98,6 +121,8 @@ class WorkoutLog(RuleBasedStateMachine):
             assert answer.body == expected
             if expected != self.model[workout]:
                 self.versions[workout] += 1
+                changed = [name for name in CHANGED_FIELDS if expected.get(name) != self.model[workout].get(name)]
+                self.expect_event("Workout Updated", expected, self.versions[workout], changedFields=changed)
             assert answer.headers["ETag"] == f'"{self.versions[workout]}"'
             self.model[workout] = expected
 
@@ -112,6 +137,7 @@ class WorkoutLog(RuleBasedStateMachine):
             assert answer.status == 412, answer.body
         else:
             assert answer.status == 204, answer.body
+            self.expect_event("Workout Deleted", self.model[workout], version + 1)
             del self.model[workout]
 
     @invariant()
@@ -151,10 +177,20 @@ class WorkoutLog(RuleBasedStateMachine):
         self.check_periods(self.users[who], START + timedelta(hours=hours[0]), timedelta(hours=hours[1]), granularity)
 
     def teardown(self) -> None:
-        """At the end of each history: the whole range, every granularity, both users."""
+        """At the end of each history: the whole range, every granularity, both users; and the change events."""
         for user in self.users:
             for granularity in ("day", "week", "month"):
                 self.check_periods(user, START - timedelta(days=2), timedelta(days=12), granularity)
+        published: dict[str, list[tuple[str, dict[str, Any]]]] = defaultdict(list)
+        for event in self.changes.published():
+            if event["detail"]["userId"] in self.users:
+                arrived = (event["detail-type"], event["detail"])
+                versions = [detail["version"] for _, detail in published[event["detail"]["workoutId"]]]
+                if event["detail"]["version"] in versions:  # a repeat: the same event again
+                    assert arrived in published[event["detail"]["workoutId"]], arrived
+                else:
+                    published[event["detail"]["workoutId"]].append(arrived)
+        assert dict(published) == dict(self.events)
 
     def check_periods(self, user: str, start: datetime, length: timedelta, granularity: str) -> None:
         end = start + length
@@ -170,7 +206,8 @@ class WorkoutLog(RuleBasedStateMachine):
         ]
 
 
-def test_totals_lists_and_periods_equal_the_model_after_any_history(aws):
+def test_totals_lists_periods_and_events_equal_the_model_after_any_history(aws, changes):
+    WorkoutLog.changes = changes
     run_state_machine_as_test(
         WorkoutLog,
         settings=settings(

@@ -4,7 +4,7 @@ tables and parameters an environment deploys, and the environment each handler g
 The tables are written here as plain data: tests/contract/test_local_copies.py compares them with the tables
 `terraform apply` made of modules/workout-log in dev's emulator, so any drift from the composition fails there.
 
-Fixtures (a pytest plugin, loaded by tests/conftest.py): `aws`, `api`, `stored`, `logs`.
+Fixtures (a pytest plugin, loaded by tests/conftest.py): `aws`, `api`, `stored`, `logs`, `changes`.
 """
 
 from __future__ import annotations
@@ -58,6 +58,8 @@ TABLES: dict[str, dict[str, Any]] = {
     },
 }
 TIME_TO_LIVE = {"-idempotency": "expiration"}
+EVENT_BUS = "test-events"
+EVENT_SOURCE = "workout-log.test"
 
 
 @dataclass(frozen=True)
@@ -103,9 +105,19 @@ class StackNames:
             "IDEMPOTENCY_TABLE_NAME": self.idempotency_table,
         }
 
+    def publish_env(self) -> dict[str, str]:
+        return {
+            "POWERTOOLS_SERVICE_NAME": SERVICE_NAME,
+            "POWERTOOLS_LOG_LEVEL": "INFO",
+            "POWERTOOLS_METRICS_NAMESPACE": METRICS_NAMESPACE,
+            "EVENT_BUS_NAME": EVENT_BUS,
+            "EVENT_SOURCE": EVENT_SOURCE,
+            "PUBLISH_NOTES": "false",
+        }
+
     def handler_env(self) -> dict[str, str]:
-        """What both handlers read, for tests that run them in one process."""
-        return {**self.stats_env(), **self.process_env()}
+        """What the handlers read, for tests that run them in one process."""
+        return {**self.stats_env(), **self.process_env(), **self.publish_env()}
 
 
 PLACEHOLDER_KEY_ARN = "arn:aws:kms:us-east-1:123456789012:key/00000000-0000-0000-0000-000000000000"
@@ -152,6 +164,7 @@ def reset_process_state() -> None:
     parameter_providers.DEFAULT_PROVIDERS.clear()
     settings.process_settings.cache_clear()
     settings.stats_settings.cache_clear()
+    settings.publish_settings.cache_clear()
     workouts._idempotent_runner.cache_clear()
     reset_clients()
     forget_config()
@@ -231,3 +244,83 @@ def logs() -> Iterator[Any]:
 
     yield lines
     handler.setStream(previous)
+
+
+# The change events' event source mapping (modules/workout-log/events.tf: its filters, and the stream-events
+# module's retries), as plain data; tests/contract/test_local_copies.py compares them with the applied mapping.
+CHANGE_FILTERS = (
+    {"dynamodb": {"NewImage": {"itemType": {"S": ["workoutById"]}}}},
+    {"dynamodb": {"OldImage": {"itemType": {"S": ["workoutById"]}}}},
+)
+
+
+@dataclass
+class ChangeEvents:
+    """The workouts table's stream delivered to the change-events handler, in this process, as Lambda's mapping
+    would (workout_local.streams), onto a bus a watching rule copies into a queue."""
+
+    poller: Any
+    watch: Any
+    dead_letters_url: str
+
+    def published(self) -> list[dict[str, Any]]:
+        """Deliver what the stream holds now; every event that has reached the bus so far, in arrival order."""
+        self.poller.poll()
+        self.watch.drain()
+        return list(self.watch.received)
+
+    def dead_letters(self) -> list[dict[str, Any]]:
+        """What the dead-letter queue holds, left in it (each message is visible again once read)."""
+        import boto3
+
+        sqs = boto3.client("sqs", region_name="us-east-1")
+        found, handles = [], []
+        while True:
+            answer = sqs.receive_message(QueueUrl=self.dead_letters_url, MaxNumberOfMessages=10, VisibilityTimeout=60)
+            if not answer.get("Messages"):
+                break
+            found += [json.loads(message["Body"]) for message in answer["Messages"]]
+            handles += [message["ReceiptHandle"] for message in answer["Messages"]]
+        for handle in handles:
+            sqs.change_message_visibility(QueueUrl=self.dead_letters_url, ReceiptHandle=handle, VisibilityTimeout=0)
+        return found
+
+
+@pytest.fixture
+def changes(aws: StackNames) -> ChangeEvents:
+    """The change events of the in-process stack: a bus, a dead-letter queue, the mapping and a watch."""
+    import boto3
+
+    from workout_local.emulator import install_event_envelope
+    from workout_local.events import LambdaContext
+    from workout_local.streams import BusWatch, StreamMapping, StreamPoller
+
+    install_event_envelope()
+    region = "us-east-1"
+    events, sqs = boto3.client("events", region_name=region), boto3.client("sqs", region_name=region)
+    streams = boto3.client("dynamodbstreams", region_name=region)
+    events.create_event_bus(Name=EVENT_BUS)
+    dead_letters = sqs.create_queue(QueueName="test-dead-letters")["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=dead_letters, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    stream_arn = boto3.client("dynamodb", region_name=region).describe_table(TableName=aws.workouts_table)["Table"][
+        "LatestStreamArn"
+    ]
+    mapping = StreamMapping(
+        stream_arn=stream_arn,
+        function_arn="arn:aws:lambda:us-east-1:123456789012:function:test-publish",
+        batch_size=100,
+        maximum_retry_attempts=2,
+        bisect=True,
+        report_failures=True,
+        filters=tuple(json.dumps(pattern) for pattern in CHANGE_FILTERS),
+        on_failure=queue_arn,
+    )
+
+    def invoke(event: dict[str, Any]) -> dict[str, Any]:
+        from workout_log.handlers.publish_changes import handler
+
+        answer: dict[str, Any] = handler(event, LambdaContext(function_name="test-publish"))
+        return answer
+
+    poller = StreamPoller(mapping, streams, sqs, invoke, region)
+    return ChangeEvents(poller, BusWatch(events, sqs, EVENT_BUS), dead_letters)

@@ -26,6 +26,14 @@ def kms_client() -> Any:
     return boto3.client("kms", config=Config(retries=_RETRIES, connect_timeout=2, read_timeout=5))
 
 
+@cache
+def events_client() -> Any:
+    import boto3
+    from botocore.config import Config
+
+    return boto3.client("events", config=Config(retries=_RETRIES, connect_timeout=2, read_timeout=5))
+
+
 def reset_clients() -> None:
     """Forget cached clients and what was derived with them (tests that switch endpoints or credentials call
     this)."""
@@ -33,4 +41,5 @@ def reset_clients() -> None:
 
     dynamodb_client.cache_clear()
     kms_client.cache_clear()
+    events_client.cache_clear()
     forget_secret()

@@ -49,6 +49,8 @@ SORT_KEY_SEPARATOR = "#"
 ITEM_TYPE = "itemType"
 WORKOUT, OF_TYPE, BY_ID, PERIOD = "workout", "workoutOfType", "workoutById", "period"
 BY_ID_SORT_KEY = "#"
+# Marks the by-id copies the backfill gave workouts stored before 1.1: indexing an old workout is not a change.
+BACKFILLED = "backfilled"
 
 _TOTAL_FIELDS = {
     "workouts": "totalWorkouts",
@@ -162,6 +164,19 @@ def _from_item(item: dict[str, Any]) -> WorkoutRecord:
         utc_offset=item["utcOffset"]["S"] if "utcOffset" in item else "+00:00",
         version=int(version) if version is not None else 1,
     )
+
+
+def changed_copy(image: dict[str, Any] | None) -> WorkoutRecord | None:
+    """The workout in a stream image of the workouts table when the image is a workout's by-id copy, the one item
+    every change of a workout writes in place under a key that never changes (the workout item moves when its
+    time changes, the copy by type when its type does); None for every other item."""
+    if not image or image.get(ITEM_TYPE, {}).get("S") != BY_ID:
+        return None
+    return _from_item(image)
+
+
+def is_backfilled(image: dict[str, Any]) -> bool:
+    return BACKFILLED in image
 
 
 def increments(record: WorkoutRecord, sign: int = 1) -> dict[str, Decimal]:
@@ -401,7 +416,7 @@ class DynamoDBWorkoutStore:
                 [
                     mark,
                     self._put(_of_type_item(record), "absent"),
-                    self._put(_by_id_item(record), "absent"),
+                    self._put({**_by_id_item(record), BACKFILLED: {"BOOL": True}}, "absent"),
                     *periods,
                 ]
             )
