@@ -10,7 +10,7 @@ resource "aws_cloudwatch_log_group" "this" {
 }
 
 resource "aws_lambda_function" "this" {
-  #checkov:skip=CKV_AWS_116:Invoked synchronously by API Gateway; a DLQ only receives failed asynchronous invocations.
+  #checkov:skip=CKV_AWS_116:Invoked synchronously (by API Gateway, by an event source mapping, whose on-failure destination is the dead-letter queue); a function DLQ only receives failed asynchronous invocations.
   #checkov:skip=CKV_AWS_117:Reaches only DynamoDB, SSM and X-Ray public endpoints; a VPC would add NAT cost and cold-start latency and protect nothing.
   #checkov:skip=CKV_AWS_272:The zip is built reproducibly in CI and its hash pinned by source_code_hash; code signing needs a Signer profile this project does not own.
   #checkov:skip=CKV_AWS_173:The environment holds resource names only, no secrets; Lambda encrypts it at rest with its service key.

@@ -1,5 +1,5 @@
-# The workout-log application: configuration, three tables, two functions, the API and monitoring, composed from
-# the generic modules beside this one. Each environment root (environments/<name>) is one call of this module.
+# The workout-log application: configuration, three tables, two functions, the API, change events (events.tf) and
+# monitoring, composed from the generic modules beside this one. Each environment root (environments/<name>) is one call of this module.
 #
 # This file owns the application's facts: table keys and index, routes, handlers, environment variables and IAM
 # statements. The workout_log package reads the names these produce from its environment variables, and the
@@ -209,5 +209,6 @@ module "monitoring" {
   lambda_functions = {
     process-workout = { function_name = module.process_workout.function_name, timeout_seconds = module.process_workout.timeout }
     workout-stats   = { function_name = module.workout_stats.function_name, timeout_seconds = module.workout_stats.timeout }
+    change-events   = { function_name = module.change_events.function_name, timeout_seconds = module.change_events.function_timeout }
   }
 }

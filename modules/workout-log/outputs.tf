@@ -72,3 +72,28 @@ output "alarm_topic_arn" {
   description = "SNS topic every alarm notifies."
   value       = module.monitoring.topic_arn
 }
+
+output "event_bus_name" {
+  description = "The EventBridge bus where every change of a workout is an event (Workout Created, Updated, Deleted; docs/asyncapi.json)."
+  value       = module.change_events.bus_name
+}
+
+output "event_bus_arn" {
+  description = "ARN of the change events' bus, for subscribers' rules and policies."
+  value       = module.change_events.bus_arn
+}
+
+output "event_source" {
+  description = "The source of every change event (workout-log.<environment>)."
+  value       = local.event_source
+}
+
+output "change_events" {
+  description = "What operating the change events takes (make redrive): the publishing function, its dead-letter queue, the event source mapping."
+  value = {
+    function_name             = module.change_events.function_name
+    dead_letter_queue_url     = module.change_events.dead_letter_queue_url
+    dead_letter_queue_arn     = module.change_events.dead_letter_queue_arn
+    event_source_mapping_uuid = module.change_events.event_source_mapping_uuid
+  }
+}

@@ -178,3 +178,10 @@ variable "alarm_emails" {
   default     = []
   nullable    = false
 }
+
+variable "events_include_notes" {
+  description = "Publish each workout's notes (free text) in its change events. Off: events carry ids, type, time and version only."
+  type        = bool
+  default     = false
+  nullable    = false
+}

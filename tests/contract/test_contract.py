@@ -206,7 +206,8 @@ def test_both_functions_name_the_same_tables_and_shards(env, emulated):
     tables_by_variable(deployment)  # every *_TABLE_NAME names a created table
 
     for variable in ("WORKOUTS_TABLE_NAME", "STATS_TABLE_NAME"):
-        assert len({f.environment[variable] for f in functions.values()}) == 1, variable
+        named = [f.environment[variable] for f in functions.values() if variable in f.environment]
+        assert len(named) >= 2 and len(set(named)) == 1, variable
     shards = {
         f.environment["WORKOUT_TYPE_SHARDS"] for f in functions.values() if "WORKOUT_TYPE_SHARDS" in f.environment
     }
@@ -223,3 +224,23 @@ def test_ssm_parameters_are_the_ones_the_code_fetches(env, emulated):
 
     (prefix,) = prefixes
     assert created == set(parameter_names(prefix))
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_change_events_flow_from_the_workouts_stream_to_the_bus_and_failures_to_an_alarmed_queue(env, emulated):
+    deployment = emulated[env].deployment
+    ((mapping, publisher),) = deployment.stream_mappings()
+    workouts = next(
+        t["values"] for t in deployment.resources("aws_dynamodb_table") if t["values"]["name"].endswith("-workouts")
+    )
+    (queue,) = [q["values"] for q in deployment.resources("aws_sqs_queue") if q["values"]["arn"] == mapping.on_failure]
+    (alarm,) = [a["values"] for a in deployment.resources("aws_cloudwatch_metric_alarm")
+                if a["values"]["dimensions"] == {"QueueName": queue["name"]}]  # fmt: skip
+    (topic,) = [t["values"]["arn"] for t in deployment.resources("aws_sns_topic")]
+
+    assert mapping.stream_arn == workouts["stream_arn"] and workouts["stream_view_type"] == "NEW_AND_OLD_IMAGES"
+    assert (mapping.report_failures, mapping.bisect, mapping.maximum_retry_attempts > 0) == (True, True, True)
+    assert publisher.environment["EVENT_BUS_NAME"] in deployment.event_buses()
+    assert publisher.environment["EVENT_SOURCE"] == f"workout-log.{env}"
+    assert queue["sqs_managed_sse_enabled"] or queue["kms_master_key_id"], "the dead-letter queue is encrypted"
+    assert alarm["alarm_actions"] == [topic] and alarm["threshold"] == 0

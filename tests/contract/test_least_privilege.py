@@ -11,6 +11,12 @@ back (the empty second plan of tests/terraform/test_apply.py would notice a left
 KMS's GenerateMac (the page tokens' key) is called by the read function and proven like the data actions. The
 tables' key, CloudWatch Logs and X-Ray are not called by the code here (the emulator encrypts nothing on the
 caller's behalf); their statements are checked statically, on the applied policy documents.
+
+The change-events function's role is used twice, as in AWS: by the event source mapping, which reads the stream
+and sends failed batches to the dead-letter queue (here workout_local.streams, with the role's credentials), and
+by the function, which puts events on the bus. dynamodb:ListStreams is granted as AWS documents for stream
+readers (DynamoDB developer guide, "IAM policy to allow an AWS Lambda function to access DynamoDB stream
+records"), but the local poller never lists streams, so it is checked statically.
 """
 
 from __future__ import annotations
@@ -35,8 +41,14 @@ from workout_local.server import emulator_environment
 
 
 def proven_by_scenario(action: str) -> bool:
-    """The actions the code itself calls, so that removing one must make its scenario fail."""
-    return action.startswith(("dynamodb:", "ssm:")) or action == "kms:GenerateMac"
+    """The actions the code (or the stream poller) itself calls, so that removing one must make its scenario fail."""
+    if action == "dynamodb:ListStreams":
+        return False
+    return action.startswith(("dynamodb:", "ssm:")) or action in (
+        "kms:GenerateMac",
+        "events:PutEvents",
+        "sqs:SendMessage",
+    )
 
 
 def admin(emulated, service: str) -> Any:
@@ -174,6 +186,52 @@ def stats_scenario(user: str) -> list[str]:
 
 
 SCENARIOS = {"process_workout": process_scenario, "workout_stats": stats_scenario}
+# The process scenario's changes, as the change-events function must publish them.
+PROCESS_SCENARIO_EVENTS = ["Workout Created"] * 3 + ["Workout Updated", "Workout Deleted"]
+
+
+def publisher_scenario(emulated, user: str, document: dict[str, Any] | None) -> list[str]:
+    """The process scenario's changes, then a record nothing can read (a by-id copy without its fields), delivered
+    under the publisher's role: five events reach the bus, and the unreadable record's batch goes to the
+    dead-letter queue."""
+    import boto3
+
+    from workout_local.streams import BusWatch, StreamPoller, last_sequence_number
+    from workout_log.handlers.publish_changes import handler
+
+    deployment, functions = emulated.deployment, emulated.deployment.functions()
+    ((mapping, publisher),) = [(m, f) for m, f in deployment.stream_mappings() if f.call == "publisher"]
+    start = last_sequence_number(admin(emulated, "dynamodbstreams"), mapping.stream_arn) or "TRIM_HORIZON"
+    with acting_as(emulated, functions["process_workout"]), iam_enforced(emulated):
+        assert process_scenario(user) == []
+    table = functions["process_workout"].environment["WORKOUTS_TABLE_NAME"]
+    unreadable = {
+        "userId": {"S": f"#id#{uuid.uuid4()}"},
+        "workoutTimestamp": {"S": "#"},
+        "itemType": {"S": "workoutById"},
+    }
+    admin(emulated, "dynamodb").put_item(TableName=table, Item=unreadable)
+    watch = BusWatch(admin(emulated, "events"), admin(emulated, "sqs"), publisher.environment["EVENT_BUS_NAME"])
+    try:
+        with policy_of(emulated, publisher, document), acting_as(emulated, publisher), iam_enforced(emulated):
+
+            def invoke(event: dict[str, Any]) -> dict[str, Any]:
+                return handler(event, LambdaContext(function_name=publisher.name))
+
+            region = emulated.emulator.region
+            clients = {name: boto3.client(name, endpoint_url=emulated.emulator.endpoint, region_name=region)
+                       for name in ("dynamodbstreams", "sqs")}  # fmt: skip
+            poller = StreamPoller(mapping, clients["dynamodbstreams"], clients["sqs"], invoke, region, start_at=start)
+            try:
+                poller.poll()
+            except ClientError as error:
+                return [f"the mapping could not read the stream or send a failed batch: {error}"]
+        published = [e["detail-type"] for e in watch.drain() if e["detail"]["userId"] == user]
+    finally:
+        watch.stop()
+    problems = [] if published == PROCESS_SCENARIO_EVENTS else [f"published {published}"]
+    failed = [m["DDBStreamBatchInfo"]["batchSize"] for m in poller.dead_lettered]
+    return problems + ([] if failed == [1] else [f"dead-lettered batches of {failed}"])
 
 
 def run(emulated, call: str, document: dict[str, Any] | None = None) -> list[str]:
@@ -181,6 +239,8 @@ def run(emulated, call: str, document: dict[str, Any] | None = None) -> list[str
     the process scenario runs first, under its own applied policy, to store that user's workouts."""
     functions = emulated.deployment.functions()
     user = f"us-east-1:{uuid.uuid4()}"  # a Cognito identity id: valid under either user binding
+    if call == "publisher":
+        return publisher_scenario(emulated, user, document)
     if call == "workout_stats":
         with acting_as(emulated, functions["process_workout"]), iam_enforced(emulated):
             assert process_scenario(user) == []
@@ -213,14 +273,17 @@ def allows(statements: list[dict[str, Any]], action: str, resource: str) -> bool
     )
 
 
+CALLS = ["process_workout", "workout_stats", "publisher"]
+
+
 @pytest.mark.parametrize("env", ENVIRONMENTS)
-@pytest.mark.parametrize("call", ["process_workout", "workout_stats"])
+@pytest.mark.parametrize("call", CALLS)
 def test_the_applied_policy_is_enough(env, call, emulated):
     assert run(emulated[env], call) == []
 
 
 @pytest.mark.parametrize("env", ENVIRONMENTS)
-@pytest.mark.parametrize("call", ["process_workout", "workout_stats"])
+@pytest.mark.parametrize("call", CALLS)
 def test_every_data_action_is_needed(env, call, emulated):
     function = emulated[env].deployment.functions()[call]
     (document,) = function.policies.values()
@@ -259,6 +322,8 @@ def test_iam_enforcement_denies_what_no_policy_allows(emulated):
         ("workout_stats", [("put_item", "workouts"), ("update_item", "workouts"), ("update_item", "stats"),
                            ("delete_item", "workouts"), ("delete_item", "stats"), ("scan", "workouts"),
                            ("transact_write_items", "workouts"), ("query", "stats")]),
+        ("publisher", [("get_item", "workouts"), ("query", "workouts"), ("scan", "workouts"), ("put_item", "workouts"),
+                       ("get_item", "stats"), ("update_item", "stats")]),
     ],
 )  # fmt: skip
 @pytest.mark.parametrize("env", ENVIRONMENTS)
@@ -301,6 +366,11 @@ def test_what_each_function_cannot_do(env, call, forbidden, emulated):
 def test_every_statement_names_exact_resources_of_this_environment(env, emulated):
     deployment = emulated[env].deployment
     tables = {t["values"]["arn"] for t in deployment.resources("aws_dynamodb_table")}
+    streams = {
+        t["values"]["stream_arn"] for t in deployment.resources("aws_dynamodb_table") if t["values"]["stream_arn"]
+    }
+    buses = {b["values"]["arn"] for b in deployment.resources("aws_cloudwatch_event_bus")}
+    queues = {q["values"]["arn"] for q in deployment.resources("aws_sqs_queue")}
     indexes = {f"{t['values']['arn']}/index/{i['name']}" for t in deployment.resources("aws_dynamodb_table")
                for i in t["values"]["global_secondary_index"]}  # fmt: skip
     parameters = {p["values"]["arn"] for p in deployment.resources("aws_ssm_parameter")}
@@ -317,8 +387,22 @@ def test_every_statement_names_exact_resources_of_this_environment(env, emulated
             services = {a.split(":")[0] for a in statement["Action"]}
             assert len(services) == 1, f"{where} mixes services"
             (service,) = services
-            if service == "dynamodb":
+            if service == "dynamodb" and set(statement["Resource"]) <= streams:
+                assert function.call == "publisher", f"{where}: only the change-events function reads the stream"
+                assert sorted(statement["Action"]) == [
+                    "dynamodb:DescribeStream",
+                    "dynamodb:GetRecords",
+                    "dynamodb:GetShardIterator",
+                    "dynamodb:ListStreams",
+                ], where
+            elif service == "dynamodb":
                 assert set(statement["Resource"]) <= tables | indexes, where
+            elif service == "events":
+                assert function.call == "publisher" and len(buses) == 1, where
+                assert (statement["Action"], set(statement["Resource"])) == (["events:PutEvents"], buses), where
+            elif service == "sqs":
+                assert function.call == "publisher" and len(queues) == 1, where
+                assert (statement["Action"], set(statement["Resource"])) == (["sqs:SendMessage"], queues), where
             elif service == "ssm":
                 assert set(statement["Resource"]) <= parameters, where
                 assert set(statement["Action"]) <= {"ssm:GetParameter"}, where
@@ -352,7 +436,9 @@ def test_reads_and_writes_are_split_between_the_functions(env, emulated):
     writes = ("dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem")
 
     workouts = functions["process_workout"].environment["WORKOUTS_TABLE_NAME"]
+    publisher = functions["publisher"].statements
     for table in tables:
+        assert not any(allows(publisher, action, table) for action in (*writes, "dynamodb:GetItem", "dynamodb:Query"))
         assert not any(allows(reader, action, table) for action in writes)
         for statements in (process, reader):
             assert not allows(statements, "dynamodb:Scan", table)

@@ -114,3 +114,13 @@ ROUTE_SCANNED = sorted((set(LOCAL.glob("*.py")) | set(PACKAGE.rglob("*.py"))) - 
 def test_no_route_is_written_outside_the_api_module(path: Path):
     copies = sorted({text for text in written_strings(path) if text in route_facts()})
     assert copies == [], f"{path.relative_to(ROOT)} writes {copies}: use workout_log.api's paths"
+
+
+def test_the_in_process_change_events_filter_as_the_applied_mapping(dev):
+    """The in-process suites deliver the stream with the filters of modules/workout-log/events.tf."""
+    import json
+
+    ((mapping, _),) = dev.deployment.stream_mappings()
+
+    assert [json.loads(pattern) for pattern in mapping.filters] == list(inprocess.CHANGE_FILTERS)
+    assert (mapping.bisect, mapping.report_failures) == (True, True)

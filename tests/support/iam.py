@@ -1,12 +1,14 @@
 """An emulator extension for the least-privilege suite: IAM decisions per resource, as AWS makes them.
 
-moto 5.2.5 authorises DynamoDB, SSM and KMS requests against resource "*", so a policy scoped to a table's or a
-key's ARN denies even its allowed actions, and it authorises TransactWriteItems as one action that AWS does not
-have. `install()` makes it decide as AWS does ("Using IAM with DynamoDB transactions" and the Service Authorization
-Reference): each request against the ARN of the table (or `<table>/index/<name>` for an index), parameter or key it
-names, and a transaction item by item, as PutItem, UpdateItem, DeleteItem or ConditionCheckItem (GetItem for
-TransactGetItems) on that item's table. It changes nothing while IAM enforcement is off (moto's default); the
-least-privilege suite turns enforcement on with POST "0" to /moto-api/reset-auth ("inf" turns it off).
+moto 5.2.5 authorises DynamoDB, DynamoDB Streams, SSM, KMS and EventBridge requests against resource "*", so a
+policy scoped to a table's, stream's, key's or bus's ARN denies even its allowed actions, and it authorises
+TransactWriteItems as one action that AWS does not have. `install()` makes it decide as AWS does ("Using IAM with
+DynamoDB transactions" and the Service Authorization Reference): each request against the ARN of the table (or
+`<table>/index/<name>` for an index), stream, parameter, key or event bus it names, and a transaction item by
+item, as PutItem, UpdateItem, DeleteItem or ConditionCheckItem (GetItem for TransactGetItems) on that item's
+table. (SQS already decides against the queue's ARN.) It changes nothing while IAM enforcement is off (moto's
+default); the least-privilege suite turns enforcement on with POST "0" to /moto-api/reset-auth ("inf" turns it
+off).
 
 Loaded into the emulator's process with `EmulatorProcess(extensions=[EXTENSION])` (workout_local.emulator).
 """
@@ -70,9 +72,33 @@ def kms_authorizations(action: str, key_id: str | None, arn_prefix: str) -> list
     return [(action, key_id if key_id.startswith("arn:") else f"{arn_prefix}:key/{key_id}")]
 
 
+def streams_authorizations(action: str, body: dict[str, Any]) -> list[tuple[str, str]]:
+    """(action, resource ARN) pairs AWS authorises for one DynamoDB Streams request: the stream's ARN, which
+    GetRecords finds in its shard iterator (the emulator's iterators begin with it, as AWS's name the stream)."""
+    if body.get("StreamArn"):
+        return [(action, body["StreamArn"])]
+    if body.get("ShardIterator"):
+        return [(action, body["ShardIterator"].split("|", 1)[0])]
+    return [(action, "*")]
+
+
+def events_authorizations(action: str, body: dict[str, Any], arn_prefix: str) -> list[tuple[str, str]]:
+    """(action, resource ARN) pairs AWS authorises for one EventBridge request: PutEvents on each bus it names."""
+    if action != "PutEvents":
+        return [(action, "*")]
+    named = {entry.get("EventBusName") or "default" for entry in body.get("Entries") or []}
+    return [
+        (action, bus) for bus in sorted(b if b.startswith("arn:") else f"{arn_prefix}:event-bus/{b}" for b in named)
+    ]
+
+
 def install() -> None:
-    """Make moto authorise DynamoDB and SSM requests per resource (the module docstring). Idempotent."""
+    """Make moto authorise requests per resource (the module docstring). Idempotent."""
+    import json
+
     from moto.dynamodb.responses import DynamoHandler
+    from moto.dynamodbstreams.responses import DynamoDBStreamsHandler
+    from moto.events.responses import EventsHandler
     from moto.iam.access_control import IAMRequest
     from moto.kms.responses import KmsResponse
     from moto.ssm.responses import SimpleSystemManagerResponse
@@ -103,6 +129,20 @@ def install() -> None:
     def kms(self: Any, resource: str = "*") -> None:
         authorize_each(self, kms_authorizations(self._get_action(), self._get_param("KeyId"), arn_prefix(self, "kms")))
 
+    def body_of(self: Any) -> dict[str, Any]:
+        body = self.body
+        if isinstance(body, bytes | str):
+            body = json.loads(body or "{}")
+        return body if isinstance(body, dict) else {}
+
+    def streams(self: Any, resource: str = "*") -> None:
+        authorize_each(self, streams_authorizations(self._get_action(), body_of(self)))
+
+    def events(self: Any, resource: str = "*") -> None:
+        authorize_each(self, events_authorizations(self._get_action(), body_of(self), arn_prefix(self, "events")))
+
+    DynamoDBStreamsHandler._authenticate_and_authorize_normal_action = streams
+    EventsHandler._authenticate_and_authorize_normal_action = events
     DynamoHandler._authenticate_and_authorize_normal_action = dynamodb
     SimpleSystemManagerResponse._authenticate_and_authorize_normal_action = ssm
     KmsResponse._authenticate_and_authorize_normal_action = kms

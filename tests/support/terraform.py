@@ -26,7 +26,7 @@ ALL_ENVIRONMENTS = ("dev", "staging", "prod")
 ENVIRONMENTS = tuple(
     env for env in ALL_ENVIRONMENTS if env in (os.environ.get("TEST_ENVIRONMENTS") or ",".join(ALL_ENVIRONMENTS))
 )
-MODULE_NAMES = ("api", "config", "dynamodb", "lambda", "monitoring", "workout-log")
+MODULE_NAMES = ("api", "config", "dynamodb", "lambda", "monitoring", "stream-events", "workout-log")
 COMPOSITION = MODULES / "workout-log"
 
 
@@ -43,12 +43,15 @@ def load_root(directory: Path) -> dict[str, Any]:
 
 @cache
 def load_module_calls(directory: Path) -> dict[str, Any]:
-    """A module's main.tf through Terraform's loader (its variables.tf, with validations, cannot be serialised)."""
+    """A module's files through Terraform's loader, but variables.tf (its validations cannot be serialised)."""
     with tempfile.TemporaryDirectory() as scratch:
-        shutil.copy(directory / "main.tf", scratch)
+        for path in directory.glob("*.tf"):
+            if path.name != "variables.tf":
+                shutil.copy(path, scratch)
         config, _ = TerraformConfig.load_config_dir(scratch)
     for call in config["ModuleCalls"].values():  # the loader names the copy; point back at the module
-        call["SourceExpr"]["SrcRange"]["Filename"] = str((directory / "main.tf").relative_to(ROOT))
+        copied = Path(call["SourceExpr"]["SrcRange"]["Filename"]).name
+        call["SourceExpr"]["SrcRange"]["Filename"] = str((directory / copied).relative_to(ROOT))
     return config
 
 

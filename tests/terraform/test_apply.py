@@ -36,7 +36,8 @@ def test_the_plan_after_apply_is_empty(env, emulated):
 def test_every_environment_creates_its_stack(env, emulated):
     applied = counts(emulated[env].deployment)
 
-    assert applied["aws_lambda_function"] == 2
+    assert applied["aws_lambda_function"] == 3
+    assert applied["aws_lambda_event_source_mapping"] == applied["aws_cloudwatch_event_bus"] == 1
     assert applied["aws_dynamodb_table"] == 3
     assert applied["aws_api_gateway_rest_api"] == applied["aws_api_gateway_stage"] == 1
     assert applied["aws_ssm_parameter"] == 2
@@ -117,6 +118,10 @@ def test_outputs_name_what_was_created(env, emulated):
     outputs = deployment.outputs["workout_log"]
     functions = {f.arn for f in deployment.functions().values()}
 
-    assert {outputs["process_workout_function_arn"], outputs["workout_stats_function_arn"]} == functions
+    change_events = next(
+        f.arn for f in deployment.functions().values() if f.name == outputs["change_events"]["function_name"]
+    )
+    assert {outputs["process_workout_function_arn"], outputs["workout_stats_function_arn"], change_events} == functions
+    assert outputs["event_bus_name"] in deployment.event_buses() and outputs["event_source"] == f"workout-log.{env}"
     assert outputs["api_execution_arn"].startswith("arn:aws:execute-api:us-east-1:123456789012:")
     assert outputs["workouts_table_name"] in {r["values"]["name"] for r in deployment.resources("aws_dynamodb_table")}

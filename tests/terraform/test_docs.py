@@ -56,8 +56,8 @@ def test_make_help_runs_and_lists_every_target_the_readme_shows():
     assert shown <= targets, f"the README shows targets `make help` does not list: {sorted(shown - targets)}"
 
 
-def test_make_openapi_gives_the_committed_document():
-    """What `make openapi` writes (its recipe, run here with stdout captured) is docs/openapi.json as committed."""
+def test_make_schemas_gives_the_committed_openapi_document():
+    """What `make schemas` writes (its recipe, run here with stdout captured) is docs/openapi.json as committed."""
     generated = subprocess.run(
         [sys.executable, "-m", "workout_local.openapi"],
         cwd=ROOT,
@@ -65,4 +65,11 @@ def test_make_openapi_gives_the_committed_document():
         text=True,
         check=True,
     ).stdout
-    assert generated == (ROOT / "docs" / "openapi.json").read_text(), "run `make openapi` and commit the result"
+    assert generated == (ROOT / "docs" / "openapi.json").read_text(), "run `make schemas` and commit the result"
+
+
+def test_make_schemas_gives_the_committed_event_documents():
+    from workout_local.event_docs import documents
+
+    for path, text in documents().items():
+        assert path.read_text() == text, f"{path.relative_to(ROOT)} is stale: run `make schemas` and commit it"

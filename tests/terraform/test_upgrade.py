@@ -38,6 +38,19 @@ def test_upgrading_from_the_previous_release_destroys_and_replaces_nothing(env, 
     assert forgotten == [], f"{env}: upgrading from {upgrade_from.release.version} forgets {forgotten}"
 
 
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_the_upgrade_adds_the_change_events_stack_on_the_table_already_streaming(env, emulated, upgrade_from):
+    """1.0.0 enabled the workouts table's stream and nothing read it: the upgrade creates the bus, the function,
+    the mapping and the queue around it, and leaves the table in place."""
+    changes = upgrade_plan(emulated, upgrade_from, env)["resource_changes"]
+    created = {c["type"] for c in changes if c["change"]["actions"] == ["create"] and ".change_events." in c["address"]}
+    table = [c for c in changes if c["address"].endswith("module.workouts_table.aws_dynamodb_table.this")]
+
+    assert {"aws_cloudwatch_event_bus", "aws_lambda_function", "aws_lambda_event_source_mapping", "aws_sqs_queue",
+            "aws_cloudwatch_metric_alarm", "aws_iam_role", "aws_iam_role_policy"} <= created  # fmt: skip
+    assert [c["change"]["actions"] for c in table] in ([["no-op"]], [["update"]])
+
+
 def test_the_upgrade_starts_from_the_newest_recorded_release(upgrade_from):
     """RELEASES lists each release once, oldest first, with increasing versions; the newest is the start."""
     recorded = releases.recorded()

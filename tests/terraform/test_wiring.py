@@ -53,11 +53,12 @@ def test_the_composition_calls_the_generic_modules():
         "process_workout": "lambda",
         "workout_stats": "lambda",
         "api": "api",
+        "change_events": "stream-events",
         "monitoring": "monitoring",
     }
 
 
-@pytest.mark.parametrize("module", ["config", "dynamodb"])
+@pytest.mark.parametrize("module", ["config", "dynamodb", "stream-events"])
 def test_the_generic_modules_know_nothing_of_this_application(module: str):
     for path in (MODULES / module).glob("*.tf"):
         text = path.read_text().lower()
