@@ -18,7 +18,7 @@ ZIP := dist/workout-log-$(RUNTIME)-$(ARCH).zip
 # filesystem mirror where one exists, else from the registry through a plugin cache (local/workout_local/terraform.py).
 TERRAFORM := $(BIN)/python -m workout_local.terraform
 
-.PHONY: help install build lock test lint typecheck fmt pytest inprocess contract e2e reliability tf run load bench plan apply backfill mutation docs openapi checkov clean terraform
+.PHONY: help install build lock test lint typecheck fmt pytest inprocess contract e2e reliability tf run load bench plan apply backfill redrive mutation docs schemas checkov clean terraform
 
 help: ## List the targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -96,8 +96,12 @@ bench: build ## Print cold import, zip size, DynamoDB work per request, handler 
 docs: $(VENV)/.installed ## Regenerate the inputs and outputs tables of every module README (terraform-docs' format, .terraform-docs.yml)
 	$(BIN)/python scripts/module_docs.py
 
-openapi: $(VENV)/.installed ## Regenerate docs/openapi.json from the handlers' models
+schemas: $(VENV)/.installed ## Regenerate docs/openapi.json, docs/asyncapi.json and docs/events/*.schema.json from the package's models
 	$(BIN)/python -m workout_local.openapi > docs/openapi.json
+	$(BIN)/python -m workout_local.event_docs
+
+redrive: $(VENV)/.installed ## Publish again the change events of the batches in ENV's dead-letter queue (after the alarm; within 24 hours)
+	$(TERRAFORM) -chdir=environments/$(ENV) output -json workout_log | $(BIN)/python scripts/redrive_events.py --outputs -
 
 mutation: $(VENV)/.installed ## Break the repo in small ways (in a temp copy) and check the contract suite notices each
 	$(BIN)/python scripts/mutation.py

@@ -35,11 +35,13 @@ EMULATED_SERVICES = (
     "applicationautoscaling",
     "cloudwatch",
     "dynamodb",
+    "events",
     "iam",
     "kms",
     "lambda",
     "logs",
     "sns",
+    "sqs",
     "ssm",
     "sts",
 )
@@ -247,6 +249,18 @@ class Deployment:
                     function_arn = uri.split("/functions/", 1)[1].removesuffix("/invocations")
                     routes[f"{method.upper()} {path}"] = by_arn[function_arn]
         return routes
+
+    def stream_mappings(self) -> list[tuple[Any, DeployedFunction]]:
+        """Each event source mapping of a DynamoDB stream (workout_local.streams.StreamMapping) and the function
+        it invokes."""
+        from workout_local.streams import StreamMapping
+
+        by_arn = {function.arn: function for function in self.functions().values()}
+        mappings = [StreamMapping.from_state(r["values"]) for r in self.resources("aws_lambda_event_source_mapping")]
+        return [(mapping, by_arn[mapping.function_arn]) for mapping in mappings if ":dynamodb:" in mapping.stream_arn]
+
+    def event_buses(self) -> list[str]:
+        return [bus["values"]["name"] for bus in self.resources("aws_cloudwatch_event_bus")]
 
     @property
     def outputs(self) -> dict[str, Any]:

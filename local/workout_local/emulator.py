@@ -27,6 +27,13 @@ misreports, so that `terraform apply` of every environment completes and the pla
 5. AWS managed IAM policies. moto 5.2.5 knows none unless MOTO_IAM_LOAD_MANAGED_POLICIES is true, so attaching
    AmazonAPIGatewayPushToCloudWatchLogs (the API Gateway account role) fails with NoSuchEntity. The emulator
    loads them (about 1,600 policies, 0.05 s).
+6. Event source mappings of DynamoDB streams. Once a mapping exists, moto 5.2.5 invokes its function inside every
+   write to the table (through Docker, which is not here: the write fails), and then forgets the stream's records.
+   The emulator keeps the mapping and the records, and leaves delivery to the local stack's pollers
+   (workout_local.streams), which run beside the emulator as Lambda's run beside DynamoDB.
+7. EventBridge's event envelope. moto 5.2.5 leaves `account` out of the events a rule delivers to its targets;
+   EventBridge always sends it (docs/events/*.schema.json require it). `install_event_envelope` puts it back;
+   the in-process suites install it too.
 
 Test suites can add behaviour of their own: `Emulator(extensions=[...])` (and `--extension FILE` for the process)
 runs each extension's `install()` before the server starts. The least-privilege suite uses one to make IAM
@@ -133,10 +140,11 @@ def install_item_level_rollback() -> None:
 
 
 def install_terraform_gaps() -> None:
-    """Fill the gaps 3-5 of the module docstring in moto's classes. Idempotent."""
+    """Fill the gaps 3-6 of the module docstring in moto's classes. Idempotent."""
     import moto
     from moto.applicationautoscaling import responses as autoscaling
     from moto.awslambda import models as awslambda
+    from moto.dynamodb.models.table import StreamRecord, StreamShard
 
     if moto.__version__ != MOTO_VERSION:
         raise RuntimeError(f"the Terraform gaps are filled for moto {MOTO_VERSION}, found {moto.__version__}")
@@ -197,7 +205,27 @@ def install_terraform_gaps() -> None:
     function.__init__ = __init__
     function.get_configuration = get_configuration
     function.update_configuration = update_configuration
+
+    def add(self: Any, old: Any, new: Any) -> None:
+        """moto's StreamShard.add without invoking the mappings' functions."""
+        name = "INSERT" if old is None else "REMOVE" if new is None else "MODIFY"
+        view = self.table.stream_specification["StreamViewType"]
+        sequence = len(self.items) + self.starting_sequence_number
+        self.items.append(StreamRecord(self.table, view, name, old, new, sequence))
+
+    StreamShard.add = add
     response.terraform_gaps_filled = True
+
+
+def install_event_envelope() -> None:
+    """Gap 7 of the module docstring: `account` in the envelope of every event a rule delivers. Idempotent."""
+    from moto.events.utils import EventTemplateParser
+
+    template = EventTemplateParser.DEFAULT_EVENT_INPUT_TEMPLATE
+    if '"account"' not in template:
+        EventTemplateParser.DEFAULT_EVENT_INPUT_TEMPLATE = template.replace(
+            '"version": "0", ', '"version": "0", "account": "<account>", '
+        )
 
 
 def install_extension(path: Path) -> None:
@@ -239,6 +267,7 @@ class Emulator:
         # (the tests use one) does not make every later mock_aws load AWS's managed policies (about 1.5 s each).
         self._saved_setting = os.environ.get("MOTO_IAM_LOAD_MANAGED_POLICIES")
         install_terraform_gaps()
+        install_event_envelope()
         for extension in self.extensions:
             install_extension(extension)
         app = SerializedApp(DomainDispatcherApplication(create_backend_app))

@@ -1,6 +1,6 @@
 """The API's OpenAPI 3.1 document, generated from the handlers' routes and pydantic models.
 
-python -m workout_local.openapi > docs/openapi.json     (make openapi)
+python -m workout_local.openapi > docs/openapi.json     (make schemas)
 """
 
 from __future__ import annotations

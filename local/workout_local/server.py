@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from workout_local.deploy import DEFAULT_PACKAGE, DeployedFunction, Deployment
+from workout_local.streams import event_line
 from workout_local.terraform import ROOT
 
 # Where each stack's applied copy and state live, one folder per stack.
@@ -75,6 +76,7 @@ class LocalStack:
         package: Path = DEFAULT_PACKAGE,
         emulator: Any = None,
         deployment: Deployment | None = None,
+        on_event: Any = None,
     ) -> None:
         self.port = port
         self.emulator_port = emulator_port
@@ -90,6 +92,9 @@ class LocalStack:
         self.deployment = deployment
         self._owns_emulator = emulator is None
         self.instances: dict[str, Any] = {}
+        self.on_event = on_event  # called with each change event the bus delivers (make run prints a line)
+        self.pollers: list[Any] = []
+        self.watches: list[Any] = []
         self.apply_seconds: float | None = None
         self._server: Any = None
         self._thread: threading.Thread | None = None
@@ -151,11 +156,14 @@ class LocalStack:
         os.environ.pop("AWS_SESSION_TOKEN", None)
         os.environ.update(emulator_environment(self.emulator.endpoint, self.emulator.region))
 
+        mappings = self.deployment.stream_mappings()
         functions = {function.name: function for function in self.routes.values()}
+        functions.update({function.name: function for _, function in mappings})
         self.instances = {
             name: FunctionInstances(function.handler, self.function_environment(function), self.max_instances)
             for name, function in functions.items()
         }
+        self._start_change_events(mappings)
         gateway = LocalGateway(
             routes={route: (self.instances[f.name], f) for route, f in self.routes.items()},
             require_signature=self.require_signature,
@@ -176,11 +184,49 @@ class LocalStack:
         self._thread.start()
         return self
 
+    def _start_change_events(self, mappings: list[Any]) -> None:
+        """Lambda's side of each stream mapping (workout_local.streams), and a watch on each bus. The pollers start
+        at the stream's end: `make run` applies to a new emulator (an empty stream), and the test suites serve
+        deployments whose streams already hold other suites' changes."""
+        from workout_local.events import LambdaContext
+        from workout_local.streams import BusWatch, StreamPoller
+
+        def invoker(function: DeployedFunction) -> Any:
+            instances = self.instances[function.name]
+
+            def invoke(event: dict[str, Any]) -> dict[str, Any]:
+                context = LambdaContext(function.name, function.memory_size, function.timeout)
+                answer: dict[str, Any] = instances(event, context)
+                return answer
+
+            return invoke
+
+        streams, sqs = self.emulator.client("dynamodbstreams"), self.emulator.client("sqs")
+        self.watches = [
+            BusWatch(self.emulator.client("events"), sqs, bus, self.on_event).start()
+            for bus in self.deployment.event_buses()
+        ]
+        self.pollers = [
+            StreamPoller(mapping, streams, sqs, invoker(function), self.emulator.region, start_at="LATEST").start()
+            for mapping, function in mappings
+        ]
+
+    def events(self) -> list[dict[str, Any]]:
+        """Every change event the buses delivered since the stack started, once the pollers have handled what the
+        stream holds now."""
+        for poller in self.pollers:
+            poller.wait_until_idle()
+        for watch in self.watches:
+            watch.drain()
+        return [event for watch in self.watches for event in watch.received]
+
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
     def stop(self) -> None:
+        for background in (*self.pollers, *self.watches):
+            background.stop()
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
@@ -207,6 +253,11 @@ def banner(stack: LocalStack) -> str:
         for route, function in sorted(stack.routes.items())
     )
     took = f" in {stack.apply_seconds:.0f} s" if stack.apply_seconds is not None else ""
+    buses = ", ".join(watch.bus_name for watch in stack.watches) or "none"
+    events = (
+        f"every change of a workout is published on the bus {buses} (from the table's stream, as in AWS);\n"
+        "                    a rule the local stack adds prints each event here as a line starting with 'event'"
+    )
     resources = sum(1 for _ in stack.deployment.resources())
     return f"""
 workout-log API     {stack.url}
@@ -218,6 +269,7 @@ Terraform           environments/{stack.environment} applied to the emulator: {r
                     ({stack.deployment.directory / "terraform.tfstate"})
 SigV4 signing       {signing}; local credentials (access key / secret):
 {callers}
+Change events       {events}
 
 To invoke the POST /workouts handler directly against the emulator, export:
 {env}
@@ -274,6 +326,7 @@ def main() -> None:
         max_instances=args.instances,
         work=args.work,
         package=args.package,
+        on_event=lambda event: print(event_line(event), flush=True),
     )
     stack.start()
     print(banner(stack), flush=True)

@@ -190,6 +190,56 @@ def test_gap_5_aws_managed_policies_exist(emulator):
     assert emulator.client("iam").get_policy(PolicyArn=arn)["Policy"]["PolicyName"] == arn.rsplit("/", 1)[1]
 
 
+def test_gap_6_a_stream_with_an_event_source_mapping_keeps_its_writes_and_records(emulator, dynamodb):
+    """moto 5.2.5 invokes a mapping's function inside every write to its table (through Docker, absent here: the
+    write fails) and then drops the stream's records; the local stack's pollers deliver them instead."""
+    stream = dynamodb.describe_table(TableName="emulator-check")["Table"]["LatestStreamArn"]
+    function = _function(emulator, "stream-reader")
+    emulator.client("lambda").create_event_source_mapping(
+        EventSourceArn=stream, FunctionName=function["FunctionArn"], StartingPosition="TRIM_HORIZON"
+    )
+
+    for n in range(3):
+        dynamodb.put_item(TableName="emulator-check", Item={"pk": {"S": f"mapped-{n}"}})
+
+    streams = emulator.client("dynamodbstreams")
+    (shard,) = streams.describe_stream(StreamArn=stream)["StreamDescription"]["Shards"]
+    iterator = streams.get_shard_iterator(StreamArn=stream, ShardId=shard["ShardId"],
+                                          ShardIteratorType="TRIM_HORIZON")["ShardIterator"]  # fmt: skip
+    keys = [r["dynamodb"]["Keys"]["pk"]["S"] for r in streams.get_records(ShardIterator=iterator)["Records"]]
+    assert keys[-3:] == ["mapped-0", "mapped-1", "mapped-2"]
+
+
+def test_gap_7_events_a_rule_delivers_carry_the_account(emulator):
+    import json
+
+    events, sqs = emulator.client("events"), emulator.client("sqs")
+    events.create_event_bus(Name="envelope-check")
+    queue = sqs.create_queue(QueueName="envelope-check")["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    events.put_rule(Name="all", EventBusName="envelope-check", EventPattern=json.dumps({"version": ["0"]}))
+    events.put_targets(Rule="all", EventBusName="envelope-check", Targets=[{"Id": "q", "Arn": arn}])
+
+    events.put_events(Entries=[{"EventBusName": "envelope-check", "Source": "s", "DetailType": "D", "Detail": "{}"}])
+
+    (message,) = sqs.receive_message(QueueUrl=queue)["Messages"]
+    assert json.loads(message["Body"])["account"] == "123456789012"
+
+
+def test_iam_stream_and_bus_requests_are_authorised_per_stream_and_bus():
+    from support.iam import events_authorizations, streams_authorizations
+
+    stream = "arn:aws:dynamodb:r:1:table/t/stream/2026"
+    assert streams_authorizations("GetShardIterator", {"StreamArn": stream}) == [("GetShardIterator", stream)]
+    assert streams_authorizations("GetRecords", {"ShardIterator": f"{stream}|1|abc"}) == [("GetRecords", stream)]
+    entries = {"Entries": [{"EventBusName": "b"}, {"EventBusName": "arn:aws:events:r:1:event-bus/c"}, {}]}
+    assert events_authorizations("PutEvents", entries, "arn:aws:events:r:1") == [
+        ("PutEvents", "arn:aws:events:r:1:event-bus/b"),
+        ("PutEvents", "arn:aws:events:r:1:event-bus/c"),
+        ("PutEvents", "arn:aws:events:r:1:event-bus/default"),
+    ]
+
+
 @pytest.mark.parametrize(
     ("action", "body", "expected"),
     [

@@ -51,12 +51,25 @@ def banner(process: subprocess.Popen[str]) -> str:
     return "".join(lines)
 
 
+def printed(process: subprocess.Popen[str], pattern: str, timeout: float = 60) -> str:
+    """The first line the server prints that matches `pattern`, waiting at most `timeout` seconds."""
+    import select
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([process.stdout], [], [], max(0.0, deadline - time.monotonic()))
+        line = process.stdout.readline() if ready else ""
+        if re.search(pattern, line):
+            return line
+    raise AssertionError(f"the server printed no line matching {pattern!r} in {timeout} s")
+
+
 def test_two_servers_started_together_each_apply_serve_and_stop_on_sigterm(fresh_builds):
     # A zip of `fresh_builds`, not the session's `built_zips`: this test then runs in the other pytest worker,
     # beside the Terraform tier rather than after it.
     package = fresh_builds[0]
     processes = [start(package), start(package)]
-    outputs = []
+    outputs, users = [], []
     try:
         texts = [banner(process) for process in processes]
         folders = set()
@@ -68,12 +81,17 @@ def test_two_servers_started_together_each_apply_serve_and_stop_on_sigterm(fresh
             assert "export AWS_ENDPOINT_URL=" + emulator in text
             assert "export WORKOUTS_TABLE_NAME=workout-log-dev-workouts" in text
             assert re.search(
-                r"environments/dev applied to the emulator: 49 resources created by\s+terraform apply", text
+                r"environments/dev applied to the emulator: 61 resources created by\s+terraform apply", text
             )
             assert "-> workout-log-dev-process-workout (workout_log.handlers.process_workout.handler)" in text
+            assert "published on the bus workout-log-dev" in text
             user = f"banner-{url.rsplit(':', 1)[1]}"
+            users.append(user)
             assert request("POST", f"{url}/workouts", workout(userId=user)).status == 201
             assert request("GET", f"{url}/stats/{user}").body["totalWorkouts"] == 1
+        # Each stack prints the change event of the workout stored through it, as its banner says.
+        for user, process in zip(users, processes, strict=True):
+            printed(process, rf"^event .*Workout Created .* v1 of {user} \(running\)$")
         emulator_pids = [int(re.search(r"moto, process (\d+)", text).group(1)) for text in texts]
         assert len(folders) == 2 and all(folder.parent == WORK_ROOT for folder in folders), folders
     finally:
