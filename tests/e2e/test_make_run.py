@@ -9,7 +9,7 @@ import re
 import signal
 import subprocess
 import sys
-import time
+import threading
 from pathlib import Path
 
 from support.handlers import workout
@@ -18,60 +18,65 @@ from support.terraform import ROOT
 from workout_local.server import WORK_ROOT
 
 
-def start(package: Path) -> subprocess.Popen[str]:
-    env = {key: value for key, value in os.environ.items() if key != "AWS_ENDPOINT_URL"}
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "workout_local.server",
-            "--port",
-            "0",
-            "--log-level",
-            "WARNING",
-            "--package",
-            str(package),
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+class Server:
+    """One `make run` server process, its output read line by line in a thread of its own (select() on the pipe
+    cannot see lines already pulled into the reader's buffer, so waiting for a line is done on what was read)."""
 
+    def __init__(self, package: Path) -> None:
+        env = {key: value for key, value in os.environ.items() if key != "AWS_ENDPOINT_URL"}
+        command = [sys.executable, "-m", "workout_local.server", "--port", "0", "--log-level", "WARNING",
+                   "--package", str(package)]  # fmt: skip
+        self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                                        stderr=subprocess.STDOUT, text=True)  # fmt: skip
+        self.lines: list[str] = []
+        self._changed = threading.Condition()
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
 
-def banner(process: subprocess.Popen[str]) -> str:
-    lines = []
-    deadline = time.monotonic() + 300  # terraform apply of dev takes about 35 s on 2 cores
-    while time.monotonic() < deadline:
-        line = process.stdout.readline()
-        lines.append(line)
-        if line.startswith("Ctrl-C stops") or not line:
-            break
-    return "".join(lines)
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            with self._changed:
+                self.lines.append(line)
+                self._changed.notify_all()
+        with self._changed:
+            self.lines.append("")  # the end of the output
+            self._changed.notify_all()
 
+    def printed(self, pattern: str, timeout: float = 60) -> str:
+        """The first line printed so far or within `timeout` seconds that matches `pattern`."""
+        with self._changed:
+            found = self._changed.wait_for(
+                lambda: any(re.search(pattern, line) for line in self.lines) or self.lines[-1:] == [""], timeout
+            )
+            matching = [line for line in self.lines if re.search(pattern, line)]
+        assert found and matching, f"the server printed no line matching {pattern!r} in {timeout} s"
+        return matching[0]
 
-def printed(process: subprocess.Popen[str], pattern: str, timeout: float = 60) -> str:
-    """The first line the server prints that matches `pattern`, waiting at most `timeout` seconds."""
-    import select
+    def banner(self) -> str:
+        """Everything printed up to and including the line that says how to stop (terraform apply of dev takes
+        about 35 s on 2 cores)."""
+        self.printed(r"^Ctrl-C stops", timeout=300)
+        with self._changed:
+            end = next(i for i, line in enumerate(self.lines) if line.startswith("Ctrl-C stops"))
+            return "".join(self.lines[: end + 1])
 
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        ready, _, _ = select.select([process.stdout], [], [], max(0.0, deadline - time.monotonic()))
-        line = process.stdout.readline() if ready else ""
-        if re.search(pattern, line):
-            return line
-    raise AssertionError(f"the server printed no line matching {pattern!r} in {timeout} s")
+    def stop(self) -> str:
+        """SIGTERM, then everything the server printed."""
+        self.process.send_signal(signal.SIGTERM)
+        self.process.wait(timeout=30)
+        self._reader.join(timeout=30)
+        return "".join(self.lines)
 
 
 def test_two_servers_started_together_each_apply_serve_and_stop_on_sigterm(fresh_builds):
     # A zip of `fresh_builds`, not the session's `built_zips`: this test then runs in the other pytest worker,
     # beside the Terraform tier rather than after it.
     package = fresh_builds[0]
-    processes = [start(package), start(package)]
+    servers = [Server(package), Server(package)]
     outputs, users = [], []
     try:
-        texts = [banner(process) for process in processes]
+        texts = [server.banner() for server in servers]
         folders = set()
         for text in texts:
             url = re.search(r"workout-log API\s+(http://127\.0\.0\.1:\d+)", text).group(1)
@@ -90,16 +95,14 @@ def test_two_servers_started_together_each_apply_serve_and_stop_on_sigterm(fresh
             assert request("POST", f"{url}/workouts", workout(userId=user)).status == 201
             assert request("GET", f"{url}/stats/{user}").body["totalWorkouts"] == 1
         # Each stack prints the change event of the workout stored through it, as its banner says.
-        for user, process in zip(users, processes, strict=True):
-            printed(process, rf"^event .*Workout Created .* v1 of {user} \(running\)$")
+        for user, server in zip(users, servers, strict=True):
+            server.printed(rf"^event .*Workout Created .* v1 of {user} \(running\)$")
         emulator_pids = [int(re.search(r"moto, process (\d+)", text).group(1)) for text in texts]
         assert len(folders) == 2 and all(folder.parent == WORK_ROOT for folder in folders), folders
     finally:
-        for process in processes:
-            process.send_signal(signal.SIGTERM)
-        outputs = [process.communicate(timeout=30)[0] for process in processes]
+        outputs = [server.stop() for server in servers]
 
-    assert [process.returncode for process in processes] == [0, 0]
+    assert [server.process.returncode for server in servers] == [0, 0]
     assert all("stopped" in output for output in outputs)
     # The server waits for its child on the way out, so the emulator's process is gone, not a zombie; and the
     # folder it applied in is removed.
