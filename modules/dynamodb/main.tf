@@ -3,9 +3,11 @@
 # arguments, and capacity is left to auto scaling after creation (autoscaling.tf).
 
 locals {
-  provisioned   = var.billing_mode == "PROVISIONED"
-  kms_key_arn   = var.create_kms_key ? aws_kms_key.this[0].arn : var.kms_key_arn
-  kms_key_alias = var.kms_key_alias == null ? "alias/${var.name}" : (startswith(var.kms_key_alias, "alias/") ? var.kms_key_alias : "alias/${var.kms_key_alias}")
+  provisioned = var.billing_mode == "PROVISIONED"
+  kms_key_arn = var.create_kms_key ? aws_kms_key.this[0].arn : var.kms_key_arn
+  # A table name may hold '.', an alias may not, and an alias takes at most 256 characters: the default alias is the
+  # name with each '.' made '-', cut to fit.
+  kms_key_alias = var.kms_key_alias == null ? substr("alias/${replace(var.name, ".", "-")}", 0, 256) : (startswith(var.kms_key_alias, "alias/") ? var.kms_key_alias : "alias/${var.kms_key_alias}")
 
   # Every key attribute of the table and its indexes, declared once (DynamoDB rejects unused or repeated ones).
   key_attributes = concat(
@@ -25,12 +27,25 @@ locals {
     }
   }
 
-  # An index is created at min_capacity; on later plans Terraform asks for the capacity it has now, so that it
-  # never undoes what auto scaling did. (ignore_changes cannot reach into the index blocks, and the provider's
-  # separate index resource exists only from 6.28 on; this works with both majors.)
+  # A provisioned table and each index are created at min_capacity; on later plans Terraform asks for the capacity
+  # they have now, so that it never undoes what auto scaling did, kept within [min_capacity, max_capacity]: a table
+  # switched from on demand has 0 units, which DynamoDB refuses, and a lowered maximum applies at once.
+  # (ignore_changes would keep the on-demand 0 and cannot reach into the index blocks; the provider's separate
+  # index resource exists only from 6.28 on. This works with both majors.)
+  current = try(data.aws_dynamodb_table.current[0], null)
+  table_capacity = {
+    for direction in ["read", "write"] : direction => min(var.autoscaling.max_capacity, max(var.autoscaling.min_capacity, try(local.current["${direction}_capacity"], 0)))
+  }
+  # The attribute the table reports, enabled or not: once TTL is off the provider may keep the old name in its state.
+  current_ttl_attribute = one([for ttl in try(local.current.ttl, []) : ttl.attribute_name if ttl.attribute_name != ""])
   current_index_capacity = {
-    for index in try(data.aws_dynamodb_table.current[0].global_secondary_index, []) :
+    for index in try(local.current.global_secondary_index, []) :
     index.name => { read = index.read_capacity, write = index.write_capacity }
+  }
+  index_capacity = {
+    for name, settings in local.index_autoscaling : name => {
+      for direction in ["read", "write"] : direction => min(settings.max_capacity, max(settings.min_capacity, try(local.current_index_capacity[name][direction], 0)))
+    }
   }
 }
 
@@ -45,9 +60,10 @@ data "aws_service" "dynamodb" {
   service_id = "dynamodb"
 }
 
-# Read only for a provisioned table with indexes, and only once the table exists.
+# The table as it is now, read only once it exists, and only where the plan needs it: a provisioned table's capacity,
+# and the TTL attribute of a table whose TTL is being turned off.
 data "aws_dynamodb_tables" "existing" {
-  count = local.provisioned && length(var.global_secondary_indexes) > 0 ? 1 : 0
+  count = local.provisioned || var.ttl_attribute_name == null ? 1 : 0
 }
 
 data "aws_dynamodb_table" "current" {
@@ -122,8 +138,8 @@ resource "aws_dynamodb_table" "this" {
   #checkov:skip=CKV_AWS_119:Encrypted with a customer-managed key (this module's or kms_key_arn). In a plan the new key's ARN is unknown until it exists, which this check reads as no key; the source scan and the tests check the key.
   name           = var.name
   billing_mode   = var.billing_mode
-  read_capacity  = local.provisioned ? var.autoscaling.min_capacity : null
-  write_capacity = local.provisioned ? var.autoscaling.min_capacity : null
+  read_capacity  = local.provisioned ? local.table_capacity.read : null
+  write_capacity = local.provisioned ? local.table_capacity.write : null
   hash_key       = var.hash_key.name
   range_key      = try(var.range_key.name, null)
 
@@ -145,18 +161,16 @@ resource "aws_dynamodb_table" "this" {
       range_key          = try(global_secondary_index.value.range_key.name, null)
       projection_type    = global_secondary_index.value.projection_type
       non_key_attributes = global_secondary_index.value.non_key_attributes
-      read_capacity      = local.provisioned ? try(local.current_index_capacity[global_secondary_index.key].read, local.index_autoscaling[global_secondary_index.key].min_capacity) : null
-      write_capacity     = local.provisioned ? try(local.current_index_capacity[global_secondary_index.key].write, local.index_autoscaling[global_secondary_index.key].min_capacity) : null
+      read_capacity      = local.provisioned ? local.index_capacity[global_secondary_index.key].read : null
+      write_capacity     = local.provisioned ? local.index_capacity[global_secondary_index.key].write : null
     }
   }
 
-  dynamic "ttl" {
-    for_each = var.ttl_attribute_name == null ? [] : [var.ttl_attribute_name]
-
-    content {
-      attribute_name = ttl.value
-      enabled        = true
-    }
+  # Always said, on or off: without the block the provider sees no change, and a TTL once enabled stays on.
+  # DynamoDB turns TTL off only when told the attribute it is on, so that name is read from the table.
+  ttl {
+    attribute_name = var.ttl_attribute_name != null ? var.ttl_attribute_name : local.current_ttl_attribute
+    enabled        = var.ttl_attribute_name != null
   }
 
   stream_enabled   = var.stream_view_type != null
@@ -175,9 +189,6 @@ resource "aws_dynamodb_table" "this" {
   tags                        = var.tags
 
   lifecycle {
-    # Auto scaling owns the table's capacity once the table exists (each index's: see current_index_capacity).
-    ignore_changes = [read_capacity, write_capacity]
-
     precondition {
       condition     = alltrue([for name, types in local.attributes : length(distinct(types)) == 1])
       error_message = "A key attribute is declared with two types: ${join(", ", [for name, types in local.attributes : "${name} (${join("/", distinct(types))})" if length(distinct(types)) > 1])}."

@@ -84,6 +84,26 @@ variable "global_secondary_indexes" {
     condition     = alltrue([for name in keys(var.global_secondary_indexes) : can(regex("^[A-Za-z0-9_.-]{3,255}$", name))])
     error_message = "Index names must be 3-255 characters of letters, digits, '_', '.' and '-'."
   }
+
+  # What an index ends up with (its own settings, else the table's) must be a range and a target that Application
+  # Auto Scaling accepts, or the plan passes and the apply fails.
+  validation {
+    condition = alltrue([
+      for index in values(var.global_secondary_indexes) :
+      coalesce(index.autoscaling.min_capacity, var.autoscaling.min_capacity) >= 1 &&
+      coalesce(index.autoscaling.max_capacity, var.autoscaling.max_capacity) >= coalesce(index.autoscaling.min_capacity, var.autoscaling.min_capacity)
+    ])
+    error_message = "Each index's auto scaling, with the table's settings filling in what it leaves unset, needs 1 <= min_capacity <= max_capacity: ${join(", ", [for name, index in var.global_secondary_indexes : "${name} has ${coalesce(index.autoscaling.min_capacity, var.autoscaling.min_capacity)}-${coalesce(index.autoscaling.max_capacity, var.autoscaling.max_capacity)}" if !(coalesce(index.autoscaling.min_capacity, var.autoscaling.min_capacity) >= 1 && coalesce(index.autoscaling.max_capacity, var.autoscaling.max_capacity) >= coalesce(index.autoscaling.min_capacity, var.autoscaling.min_capacity))])}."
+  }
+
+  validation {
+    condition = alltrue([
+      for index in values(var.global_secondary_indexes) :
+      coalesce(index.autoscaling.target_utilization, var.autoscaling.target_utilization) >= 20 &&
+      coalesce(index.autoscaling.target_utilization, var.autoscaling.target_utilization) <= 90
+    ])
+    error_message = "Each index's autoscaling.target_utilization must be between 20 and 90 (percent), as DynamoDB allows."
+  }
 }
 
 variable "billing_mode" {
@@ -177,7 +197,12 @@ variable "kms_key_alias" {
 
   validation {
     condition     = var.kms_key_alias == null || can(regex("^(alias/)?[A-Za-z0-9/_-]{1,250}$", coalesce(var.kms_key_alias, "x")))
-    error_message = "kms_key_alias must be letters, digits, '/', '_' and '-' (an \"alias/\" prefix is added when missing), and must not start with alias/aws/."
+    error_message = "kms_key_alias must be letters, digits, '/', '_' and '-' (an \"alias/\" prefix is added when missing)."
+  }
+
+  validation {
+    condition     = !startswith(trimprefix(coalesce(var.kms_key_alias, "x"), "alias/"), "aws/")
+    error_message = "kms_key_alias must not start with alias/aws/ (or aws/): that namespace is AWS's own, and KMS refuses it."
   }
 }
 

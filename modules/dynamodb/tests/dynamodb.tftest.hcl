@@ -76,8 +76,8 @@ run "key_schema_and_indexes" {
   }
 
   assert {
-    condition     = !aws_dynamodb_table.this.stream_enabled && length(aws_dynamodb_table.this.ttl) == 0
-    error_message = "No stream and no TTL unless asked for."
+    condition     = !aws_dynamodb_table.this.stream_enabled
+    error_message = "No stream unless asked for."
   }
 }
 
@@ -179,6 +179,175 @@ run "a_table_scaled_out_keeps_its_index_capacity" {
     } == { byStatus = [37, 12], bySku = [10, 44] }
     error_message = "Terraform must ask for the capacity auto scaling has set, not reset the index to min_capacity."
   }
+}
+
+run "an_on_demand_table_switched_to_provisioned_asks_for_min_capacity" {
+  command = plan
+
+  variables {
+    billing_mode = "PROVISIONED"
+    autoscaling  = { min_capacity = 5, max_capacity = 20 }
+  }
+
+  # What DynamoDB reports for a table created on demand: 0 read and write units, on the table and each index.
+  override_data {
+    target = data.aws_dynamodb_tables.existing[0]
+    values = { names = ["orders"] }
+  }
+
+  override_data {
+    target = data.aws_dynamodb_table.current[0]
+    values = {
+      read_capacity  = 0
+      write_capacity = 0
+      global_secondary_index = [
+        { name = "byStatus", read_capacity = 0, write_capacity = 0 },
+        { name = "bySku", read_capacity = 0, write_capacity = 0 },
+      ]
+    }
+  }
+
+  assert {
+    condition = aws_dynamodb_table.this.read_capacity == 5 && aws_dynamodb_table.this.write_capacity == 5 && alltrue([
+      for i in aws_dynamodb_table.this.global_secondary_index : i.read_capacity == 5 && i.write_capacity == 5
+    ])
+    error_message = "Switched from on demand, the table and each index must ask for min_capacity, not the 0 units DynamoDB refuses."
+  }
+}
+
+run "a_lowered_maximum_caps_the_capacity_asked_for" {
+  command = plan
+
+  variables {
+    billing_mode = "PROVISIONED"
+    autoscaling  = { min_capacity = 5, max_capacity = 20 }
+  }
+
+  override_data {
+    target = data.aws_dynamodb_tables.existing[0]
+    values = { names = ["orders"] }
+  }
+
+  override_data {
+    target = data.aws_dynamodb_table.current[0]
+    values = {
+      read_capacity  = 42
+      write_capacity = 17
+      global_secondary_index = [
+        { name = "byStatus", read_capacity = 37, write_capacity = 3 },
+        { name = "bySku", read_capacity = 10, write_capacity = 44 },
+      ]
+    }
+  }
+
+  assert {
+    condition = [aws_dynamodb_table.this.read_capacity, aws_dynamodb_table.this.write_capacity] == [20, 17] && {
+      for i in aws_dynamodb_table.this.global_secondary_index : i.name => [i.read_capacity, i.write_capacity]
+    } == { byStatus = [20, 5], bySku = [10, 20] }
+    error_message = "The capacity asked for is what the table has now, within [min_capacity, max_capacity]."
+  }
+}
+
+run "ttl_turned_off_is_said_to_dynamodb" {
+  command = plan
+
+  variables {
+    ttl_attribute_name = null
+  }
+
+  # The table had TTL on expiresAt; its caller has unset ttl_attribute_name.
+  override_data {
+    target = data.aws_dynamodb_tables.existing[0]
+    values = { names = ["orders"] }
+  }
+
+  override_data {
+    target = data.aws_dynamodb_table.current[0]
+    values = { ttl = [{ attribute_name = "expiresAt", enabled = true }] }
+  }
+
+  assert {
+    condition     = length(aws_dynamodb_table.this.ttl) == 1 && !aws_dynamodb_table.this.ttl[0].enabled
+    error_message = "Without ttl_attribute_name the table must say TTL is disabled; dropping the block leaves an enabled TTL on."
+  }
+
+  assert {
+    condition     = aws_dynamodb_table.this.ttl[0].attribute_name == "expiresAt"
+    error_message = "DynamoDB disables TTL only when told the attribute it is on: the name must come from the table."
+  }
+}
+
+run "a_dotted_table_name_gets_a_valid_default_alias" {
+  command = plan
+
+  variables {
+    name = "orders.v2.${join("", [for i in range(245) : "x"])}"
+  }
+
+  assert {
+    condition     = can(regex("^alias/[A-Za-z0-9/_-]+$", aws_kms_alias.this[0].name)) && length(aws_kms_alias.this[0].name) <= 256 && startswith(aws_kms_alias.this[0].name, "alias/orders-v2-xxx")
+    error_message = "The default alias must be alias/<name> made valid: '.' becomes '-', at most 256 characters."
+  }
+}
+
+run "rejects_an_alias_in_the_aws_namespace" {
+  command = plan
+
+  variables {
+    kms_key_alias = "alias/aws/dynamodb"
+  }
+
+  expect_failures = [var.kms_key_alias]
+}
+
+run "rejects_an_alias_in_the_aws_namespace_without_prefix" {
+  command = plan
+
+  variables {
+    kms_key_alias = "aws/orders"
+  }
+
+  expect_failures = [var.kms_key_alias]
+}
+
+run "rejects_an_index_maximum_under_the_table_minimum" {
+  command = plan
+
+  variables {
+    billing_mode = "PROVISIONED"
+    autoscaling  = { min_capacity = 20, max_capacity = 100 }
+    global_secondary_indexes = {
+      byStatus = { hash_key = { name = "status" }, autoscaling = { max_capacity = 10 } }
+    }
+  }
+
+  expect_failures = [var.global_secondary_indexes]
+}
+
+run "rejects_an_index_target_utilization_dynamodb_refuses" {
+  command = plan
+
+  variables {
+    billing_mode = "PROVISIONED"
+    global_secondary_indexes = {
+      byStatus = { hash_key = { name = "status" }, autoscaling = { target_utilization = 95 } }
+    }
+  }
+
+  expect_failures = [var.global_secondary_indexes]
+}
+
+run "rejects_an_index_minimum_of_zero" {
+  command = plan
+
+  variables {
+    billing_mode = "PROVISIONED"
+    global_secondary_indexes = {
+      byStatus = { hash_key = { name = "status" }, autoscaling = { min_capacity = 0 } }
+    }
+  }
+
+  expect_failures = [var.global_secondary_indexes]
 }
 
 run "ttl_stream_and_a_key_passed_in" {
