@@ -12,8 +12,11 @@ locals {
     "ConsumedWriteCapacityUnits", "ConsumedReadCapacityUnits", "WriteThrottleEvents", "ReadThrottleEvents",
   ]
 
+  # A widget only where there is something to draw: CloudWatch rejects a metric widget whose metrics array is
+  # empty, and with no widget at all there is no dashboard. Each condition is on the inputs' keys, which the plan
+  # knows even when the names they hold are made by the same apply.
   widgets = concat(
-    [
+    length(var.lambda_functions) == 0 ? [] : [
       {
         type = "metric", width = 12, height = 6
         properties = {
@@ -32,6 +35,8 @@ locals {
           metrics = [for name in local.functions : ["AWS/Lambda", "Duration", "FunctionName", name]]
         }
       },
+    ],
+    length(var.dynamodb_tables) == 0 ? [] : [
       {
         type = "metric", width = 12, height = 6
         properties = {
@@ -42,6 +47,8 @@ locals {
           ]
         }
       },
+    ],
+    var.metrics_namespace == null ? [] : [
       {
         type = "metric", width = 12, height = 6
         properties = {
@@ -87,6 +94,14 @@ locals {
 }
 
 resource "aws_cloudwatch_dashboard" "this" {
+  count = length(local.widgets) > 0 ? 1 : 0
+
   dashboard_name = var.name_prefix
   dashboard_body = jsonencode({ widgets = local.widgets })
+}
+
+# 1.0 had one dashboard, always.
+moved {
+  from = aws_cloudwatch_dashboard.this
+  to   = aws_cloudwatch_dashboard.this[0]
 }

@@ -4,13 +4,13 @@ output "topic_arn" {
 }
 
 output "dashboard_name" {
-  description = "Name of the CloudWatch dashboard."
-  value       = aws_cloudwatch_dashboard.this.dashboard_name
+  description = "Name of the CloudWatch dashboard; null when there is nothing to draw (no functions, tables, API or application metrics)."
+  value       = one(aws_cloudwatch_dashboard.this[*].dashboard_name)
 }
 
 output "dashboard_url" {
-  description = "Console URL of the dashboard."
-  value       = "https://${local.console_host}/cloudwatch/home?region=${local.region}#dashboards:name=${aws_cloudwatch_dashboard.this.dashboard_name}"
+  description = "Console URL of the dashboard; null when there is no dashboard."
+  value       = one([for dashboard in aws_cloudwatch_dashboard.this : "https://${local.console_host}/cloudwatch/home?region=${local.region}#dashboards:name=${dashboard.dashboard_name}"])
 }
 
 output "alarm_names" {

@@ -76,9 +76,9 @@ variable "api" {
 }
 
 variable "metrics_namespace" {
-  description = "Namespace of the application's EMF metrics (POWERTOOLS_METRICS_NAMESPACE)."
+  description = "Namespace of the workout log's EMF metrics (POWERTOOLS_METRICS_NAMESPACE) for a dashboard widget of workouts logged and calories burned; null (the default) for no such widget."
   type        = string
-  default     = "WorkoutLog"
+  default     = null
 }
 
 variable "service_name" {

@@ -89,6 +89,48 @@ run "the_throttle_alarm_counts_the_table_and_each_index_with_fill" {
   }
 }
 
+# A team that watches one function and nothing else: the dashboard draws that function, and no widget is left with
+# an empty metrics array (CloudWatch rejects the dashboard if one is).
+run "the_dashboard_draws_only_what_it_was_given" {
+  variables {
+    dynamodb_tables = {}
+    api             = null
+  }
+
+  assert {
+    condition = [
+      for widget in jsondecode(one(aws_cloudwatch_dashboard.this[*].dashboard_body)).widgets : length(widget.properties.metrics)
+    ] == [3, 1]
+    error_message = "Only the two Lambda widgets (3 and 1 metrics for one function) may be drawn: no widget without metrics."
+  }
+}
+
+run "the_workout_log_widget_is_drawn_when_its_namespace_is_given" {
+  variables {
+    metrics_namespace = "WorkoutLog"
+  }
+
+  assert {
+    condition = contains([
+      for widget in jsondecode(one(aws_cloudwatch_dashboard.this[*].dashboard_body)).widgets : widget.properties.title
+    ], "Workouts logged and calories burned")
+    error_message = "With metrics_namespace the dashboard draws the application's metrics."
+  }
+}
+
+run "nothing_to_draw_makes_no_dashboard" {
+  variables {
+    lambda_functions = {}
+    dynamodb_tables  = {}
+    api              = null
+  }
+
+  assert {
+    condition     = length(aws_cloudwatch_dashboard.this[*]) == 0 && output.dashboard_url == null
+    error_message = "With nothing to draw there must be no dashboard (and no URL), not one CloudWatch rejects."
+  }
+}
+
 run "rejects_a_bad_prefix" {
   command = plan
 

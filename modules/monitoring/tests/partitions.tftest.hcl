@@ -12,7 +12,8 @@ mock_provider "aws" {
 }
 
 variables {
-  name_prefix = "orders"
+  name_prefix      = "orders"
+  lambda_functions = { create = { function_name = "orders-create", timeout_seconds = 10 } }
 }
 
 # Runs share one state: each replaces the topic, so that it is created again with that run's ARN.
