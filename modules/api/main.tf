@@ -45,6 +45,20 @@ locals {
     }
   }
 
+  # Each route's statement id in its function's policy: "AllowApiGateway<Method><Path>" in CamelCase, as in 1.0, where
+  # that is unique and fits Lambda's 100 characters. Routes that read the same ("GET /a-b", "GET /a/b") or a long
+  # path get the readable start and a hash of the route key instead; the '-' before the hash keeps those apart from
+  # every readable id, which has none.
+  readable_statement_ids = {
+    for key in keys(var.routes) : key => "AllowApiGateway${replace(title(lower(replace(key, "/[^A-Za-z0-9]+/", " "))), " ", "")}"
+  }
+  statement_ids = {
+    for key, id in local.readable_statement_ids : key => (
+      length(id) <= 100 && length([for other in values(local.readable_statement_ids) : other if other == id]) == 1
+      ? id : "${substr(id, 0, 75)}-${substr(sha256(key), 0, 24)}"
+    )
+  }
+
   # The name API Gateway gives a stage's execution log group; it cannot be chosen.
   execution_log_group_name = "API-Gateway-Execution-Logs_${aws_api_gateway_rest_api.this.id}/${var.stage_name}"
 }
@@ -132,6 +146,13 @@ resource "aws_api_gateway_stage" "this" {
   }
 
   depends_on = [aws_api_gateway_account.this, aws_cloudwatch_log_group.execution]
+
+  lifecycle {
+    precondition {
+      condition     = var.manage_account_cloudwatch_role != null
+      error_message = "Set manage_account_cloudwatch_role. The stage writes access logs (and execution logs at logging_level ERROR or INFO), which API Gateway accepts only once the account and region have a CloudWatch Logs role: true to create it here (in exactly one stack per account and region), false when the account has it already (`aws apigateway get-account` shows a cloudwatchRoleArn)."
+    }
+  }
 }
 
 resource "aws_api_gateway_method_settings" "this" {
@@ -152,7 +173,7 @@ resource "aws_api_gateway_method_settings" "this" {
 resource "aws_lambda_permission" "this" {
   for_each = local.routes
 
-  statement_id  = "AllowApiGateway${replace(title(lower(replace(each.key, "/[^A-Za-z0-9]+/", " "))), " ", "")}"
+  statement_id  = local.statement_ids[each.key]
   action        = "lambda:InvokeFunction"
   function_name = each.value.function_name
   principal     = "apigateway.amazonaws.com"

@@ -95,9 +95,32 @@ variable "manage_execution_log_group" {
 }
 
 variable "manage_account_cloudwatch_role" {
-  description = "Create the account-level role API Gateway needs to write logs (one per account and region). Leave false when another stack owns aws_api_gateway_account."
+  description = "Whether this module creates the account-level role API Gateway needs to write the stage's access and execution logs (one per account and region): true in exactly one stack per account and region; false where the account has it already (another stack owns aws_api_gateway_account, or it was set once). Left unset, the plan stops and says so: in a fresh account the stage cannot be created without the role."
   type        = bool
-  default     = false
+  default     = null
+}
+
+variable "role_permissions_boundary" {
+  description = "ARN of the managed policy to set as the permissions boundary of the account-level CloudWatch role, when this module creates it (where service control policies demand one); null for none."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.role_permissions_boundary == null || can(regex("^arn:aws[a-z-]*:iam::([0-9]{12}|aws):policy/.+$", coalesce(var.role_permissions_boundary, "x")))
+    error_message = "role_permissions_boundary must be an IAM policy ARN (arn:aws:iam::<account>:policy/<name>) or null."
+  }
+}
+
+variable "role_path" {
+  description = "IAM path of the account-level CloudWatch role, when this module creates it: \"/\" or /<segments>/ (changing it replaces the role)."
+  type        = string
+  default     = "/"
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^/([!-~]+/)?$", var.role_path)) && length(var.role_path) <= 512
+    error_message = "role_path must be \"/\" or begin and end with \"/\", in printable ASCII without spaces, at most 512 characters."
+  }
 }
 
 variable "tags" {

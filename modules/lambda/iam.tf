@@ -13,9 +13,11 @@ data "aws_iam_policy_document" "assume" {
 }
 
 resource "aws_iam_role" "this" {
-  name               = "${var.function_name}-role"
-  assume_role_policy = data.aws_iam_policy_document.assume.json
-  tags               = var.tags
+  name                 = "${var.function_name}-role"
+  path                 = var.role_path
+  permissions_boundary = var.role_permissions_boundary
+  assume_role_policy   = data.aws_iam_policy_document.assume.json
+  tags                 = var.tags
 }
 
 data "aws_iam_policy_document" "this" {

@@ -1,5 +1,7 @@
 # One Lambda function deployed from a zip that `make build` made, with its own role, log group and tracing.
 
+data "aws_partition" "current" {}
+
 resource "aws_cloudwatch_log_group" "this" {
   #checkov:skip=CKV_AWS_338:Retention is a variable (30 days by default, as designed); environments that must keep logs a year set log_retention_days.
   #checkov:skip=CKV_AWS_158:CloudWatch Logs encrypts at rest by default; pass log_kms_key_arn to use a customer-managed key.
@@ -36,9 +38,16 @@ resource "aws_lambda_function" "this" {
     mode = var.tracing_mode
   }
 
-  logging_config {
-    log_format = "Text"
-    log_group  = aws_cloudwatch_log_group.this.name
+  # Lambda's advanced logging controls exist in the aws partition only: GovCloud and China refuse LoggingConfig
+  # ("LoggingConfig is not supported in us-gov-west-1"). There the function logs to /aws/lambda/<name>, Lambda's
+  # default, which is the group made above: the same group and format either way.
+  dynamic "logging_config" {
+    for_each = data.aws_partition.current.partition == "aws" ? [aws_cloudwatch_log_group.this.name] : []
+
+    content {
+      log_format = "Text"
+      log_group  = logging_config.value
+    }
   }
 
   # The role's policy must exist before the first invocation can write logs.

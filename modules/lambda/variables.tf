@@ -148,6 +148,29 @@ variable "tracing_mode" {
   }
 }
 
+variable "role_permissions_boundary" {
+  description = "ARN of the managed policy to set as the permissions boundary of the function's role (where service control policies demand one); null for none."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.role_permissions_boundary == null || can(regex("^arn:aws[a-z-]*:iam::([0-9]{12}|aws):policy/.+$", coalesce(var.role_permissions_boundary, "x")))
+    error_message = "role_permissions_boundary must be an IAM policy ARN (arn:aws:iam::<account>:policy/<name>) or null."
+  }
+}
+
+variable "role_path" {
+  description = "IAM path of the function's role: \"/\" or /<segments>/ (changing it replaces the role)."
+  type        = string
+  default     = "/"
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^/([!-~]+/)?$", var.role_path)) && length(var.role_path) <= 512
+    error_message = "role_path must be \"/\" or begin and end with \"/\", in printable ASCII without spaces, at most 512 characters."
+  }
+}
+
 variable "tags" {
   description = "Tags for every resource of this module."
   type        = map(string)

@@ -59,6 +59,9 @@ module "publisher" {
   log_retention_days = var.log_retention_days
   tags               = var.tags
 
+  role_permissions_boundary = var.role_permissions_boundary
+  role_path                 = var.role_path
+
   environment_variables = merge(var.environment_variables, { EVENT_BUS_NAME = aws_cloudwatch_event_bus.this.name })
 
   policy_statements = local.policy_statements

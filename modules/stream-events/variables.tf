@@ -181,6 +181,19 @@ variable "iterator_age_alarm_seconds" {
   }
 }
 
+variable "role_permissions_boundary" {
+  description = "ARN of the managed policy to set as the permissions boundary of the publisher function's role (where service control policies demand one); null for none."
+  type        = string
+  default     = null
+}
+
+variable "role_path" {
+  description = "IAM path of the publisher function's role: \"/\" or /<segments>/ (changing it replaces the roles)."
+  type        = string
+  default     = "/"
+  nullable    = false
+}
+
 variable "tags" {
   description = "Tags for every resource of this module."
   type        = map(string)

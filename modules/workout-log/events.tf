@@ -27,6 +27,9 @@ module "change_events" {
   log_retention_days = var.log_retention_days
   alarm_actions      = [module.monitoring.topic_arn]
 
+  role_permissions_boundary = var.role_permissions_boundary
+  role_path                 = var.role_path
+
   environment_variables = {
     POWERTOOLS_SERVICE_NAME      = local.service_name
     POWERTOOLS_LOG_LEVEL         = var.log_level

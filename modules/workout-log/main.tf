@@ -124,6 +124,8 @@ module "process_workout" {
   timeout                        = var.lambda_timeout
   reserved_concurrent_executions = var.reserved_concurrency.process_workout
   log_retention_days             = var.log_retention_days
+  role_permissions_boundary      = var.role_permissions_boundary
+  role_path                      = var.role_path
 
   environment_variables = merge(local.common_environment, {
     POWERTOOLS_METRICS_NAMESPACE = local.metrics_ns
@@ -164,6 +166,8 @@ module "workout_stats" {
   timeout                        = var.lambda_timeout
   reserved_concurrent_executions = var.reserved_concurrency.workout_stats
   log_retention_days             = var.log_retention_days
+  role_permissions_boundary      = var.role_permissions_boundary
+  role_path                      = var.role_path
   environment_variables = merge(local.common_environment, {
     PAGE_TOKEN_KEY_ARN = aws_kms_key.page_tokens.arn
   })
@@ -187,6 +191,8 @@ module "api" {
   throttling_burst_limit         = var.api_throttling.burst_limit
   log_retention_days             = var.log_retention_days
   manage_account_cloudwatch_role = var.manage_api_gateway_account
+  role_permissions_boundary      = var.role_permissions_boundary
+  role_path                      = var.role_path
 
   routes = merge(
     { for route in local.write_routes : route => { function_name = module.process_workout.function_name, invoke_arn = module.process_workout.invoke_arn } },

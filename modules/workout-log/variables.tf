@@ -166,10 +166,14 @@ variable "api_throttling" {
 }
 
 variable "manage_api_gateway_account" {
-  description = "Manage the account-level API Gateway CloudWatch role (once per account and region)."
+  description = "Whether this call creates the account-level role API Gateway needs to write the API's logs (one per account and region): true in exactly one stack per account and region, false where the account has it already. Left unset, the plan stops and says so: in a fresh account the API's stage cannot be created without the role."
   type        = bool
-  default     = false
-  nullable    = false
+  default     = null
+
+  validation {
+    condition     = var.manage_api_gateway_account != null
+    error_message = "Set manage_api_gateway_account. The API's stage writes access and execution logs, which API Gateway accepts only once the account and region have a CloudWatch Logs role: true to create it here (in exactly one stack per account and region), false when the account has it already (`aws apigateway get-account` shows a cloudwatchRoleArn)."
+  }
 }
 
 variable "alarm_emails" {
@@ -183,5 +187,18 @@ variable "events_include_notes" {
   description = "Publish each workout's notes (free text) in its change events. Off: events carry ids, type, time and version only."
   type        = bool
   default     = false
+  nullable    = false
+}
+
+variable "role_permissions_boundary" {
+  description = "ARN of the managed policy to set as the permissions boundary of every role this application creates (each function's, and API Gateway's account role where manage_api_gateway_account is true), where service control policies demand one; null for none."
+  type        = string
+  default     = null
+}
+
+variable "role_path" {
+  description = "IAM path of every role this application creates: \"/\" or /<segments>/ (changing it replaces the roles)."
+  type        = string
+  default     = "/"
   nullable    = false
 }

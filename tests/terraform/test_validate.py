@@ -63,10 +63,12 @@ def test_the_readme_usage_pins_this_module_at_the_current_release(module: str):
     assert unpinned == [], f"modules/{module}/README.md: every source in a usage is a pinned release"
     release = newest_release()
     if release is not None:
-        # A module the unreleased changes add pins the release that will first hold it, the next minor.
+        # A module the unreleased changes add pins the release that will first hold it: the next major when a change
+        # is marked breaking (it asks callers to change their configuration), else the next minor.
         unreleased = (ROOT / "CHANGELOG.md").read_text().split("## [Unreleased]", 1)[1].split("\n## [", 1)[0]
         major, minor, _ = release.split(".")
-        expected = f"{major}.{int(minor) + 1}.0" if f"Module `{module}`" in unreleased else release
+        following = f"{int(major) + 1}.0.0" if "- **Breaking**" in unreleased else f"{major}.{int(minor) + 1}.0"
+        expected = following if f"Module `{module}`" in unreleased else release
         assert {version for _, _, version in pinned} == {expected}, f"modules/{module}/README.md pins another release"
 
 

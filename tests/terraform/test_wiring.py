@@ -18,7 +18,9 @@ from support.terraform import (
     module_outputs,
     module_source,
     module_variables,
+    parse_dir,
     traversals,
+    unquote,
 )
 
 META_ARGUMENTS = {"source", "version", "providers", "count", "for_each", "depends_on"}
@@ -84,6 +86,34 @@ def test_every_module_call_passes_declared_and_required_variables(caller: str):
         assert passed - set(declared) == set(), f"{caller}: module {name} passes undeclared variables"
         missing = {v for v, required in declared.items() if required} - passed
         assert missing == set(), f"{caller}: module {name} misses required variables"
+
+
+GUARDRAILS = ("role_permissions_boundary", "role_path")
+
+
+@pytest.mark.parametrize("module", MODULE_NAMES)
+def test_every_role_a_module_creates_takes_the_callers_boundary_and_path(module: str):
+    """Organisations whose service control policies demand a permissions boundary can apply every module: each role
+    takes both from the module's variables, and a module that calls others passes both to each call that has them,
+    so a role added later cannot miss them."""
+    roles = [(unquote(label), body) for block in parse_dir(MODULES / module).get("resource", [])
+             for kind, resources in block.items() if unquote(kind) == "aws_iam_role"
+             for label, body in resources.items()]  # fmt: skip
+    for label, body in roles:
+        assert (body.get("permissions_boundary"), body.get("path")) == (
+            "${var.role_permissions_boundary}", "${var.role_path}"
+        ), f"{module}: aws_iam_role.{label} does not take role_permissions_boundary and role_path"  # fmt: skip
+
+    blocks = parse_dir(MODULES / module).get("module", [])
+    calls = {unquote(name): body for block in blocks for name, body in block.items()}
+    callees = {name: (MODULES / module / unquote(body["source"])).resolve().name for name, body in calls.items()}
+    takes_guardrails = {name: set(GUARDRAILS) <= set(module_variables(callee)) for name, callee in callees.items()}
+    if roles or any(takes_guardrails.values()):
+        assert set(GUARDRAILS) <= set(module_variables(module)), f"{module} makes roles but takes no {GUARDRAILS}"
+    for name, body in calls.items():
+        if takes_guardrails[name]:
+            passed = {variable: body.get(variable) for variable in GUARDRAILS}
+            assert passed == {v: f"${{var.{v}}}" for v in GUARDRAILS}, f"{module}: module {name} is not given them"
 
 
 # The environments refer to their module call as a whole (test_each_environment_outputs_everything_...).

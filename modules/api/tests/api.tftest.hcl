@@ -11,7 +11,8 @@ mock_provider "aws" {
 }
 
 variables {
-  name = "orders"
+  name                           = "orders"
+  manage_account_cloudwatch_role = false
   routes = {
     "POST /orders"             = { function_name = "orders-create", invoke_arn = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:orders-create/invocations" }
     "GET /orders/{orderId}"    = { function_name = "orders-read", invoke_arn = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:orders-read/invocations" }
@@ -130,6 +131,42 @@ run "invoke_permissions_name_method_and_path" {
   }
 }
 
+run "statement_ids_stay_readable_where_they_can" {
+  command = plan
+
+  assert {
+    condition = { for key, p in aws_lambda_permission.this : key => p.statement_id } == {
+      "POST /orders"             = "AllowApiGatewayPostOrders"
+      "GET /orders/{orderId}"    = "AllowApiGatewayGetOrdersOrderid"
+      "DELETE /orders/{orderId}" = "AllowApiGatewayDeleteOrdersOrderid"
+    }
+    error_message = "Routes whose readable id is unique and fits keep it (so that 1.0's permissions are not replaced)."
+  }
+}
+
+# Two routes of one function that read the same ("GET /a-b", "GET /a/b"), and a path longer than Lambda's
+# 100-character statement id: each id unique, at most 100 characters of Lambda's alphabet.
+run "statement_ids_are_unique_and_bounded_for_any_route_set" {
+  command = plan
+
+  variables {
+    routes = {
+      for key in ["GET /a-b", "GET /a/b", "GET /A_B", "POST /${join("/", [for i in range(30) : "segment${i}"])}", "POST /${join("/", [for i in range(30) : "segment${i}"])}/x"] :
+      key => { function_name = "orders-read", invoke_arn = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:orders-read/invocations" }
+    }
+  }
+
+  assert {
+    condition     = length(distinct([for p in aws_lambda_permission.this : p.statement_id])) == 5
+    error_message = "Every route of a function needs a statement id of its own."
+  }
+
+  assert {
+    condition     = alltrue([for p in aws_lambda_permission.this : length(p.statement_id) <= 100 && can(regex("^[A-Za-z0-9_-]+$", p.statement_id))])
+    error_message = "Statement ids must be at most 100 characters of letters, digits, '-' and '_'."
+  }
+}
+
 run "the_account_role_name_fits_iam_whatever_the_api_name" {
   command = plan
 
@@ -141,6 +178,33 @@ run "the_account_role_name_fits_iam_whatever_the_api_name" {
   assert {
     condition     = length(aws_iam_role.account[0].name) == 64 && endswith(aws_iam_role.account[0].name, "-apigateway-cloudwatch")
     error_message = "The account role's name must fit IAM's 64 characters."
+  }
+}
+
+# Alone in a fresh account the stage cannot be created (API Gateway needs the account's CloudWatch role for its
+# logs, and nothing can read that setting at plan time): the plan stops and says what to set.
+run "a_caller_that_has_not_said_who_owns_the_account_role_stops_at_plan" {
+  command = plan
+
+  variables {
+    manage_account_cloudwatch_role = null
+  }
+
+  expect_failures = [aws_api_gateway_stage.this]
+}
+
+run "the_account_role_takes_a_permissions_boundary_and_a_path" {
+  command = plan
+
+  variables {
+    manage_account_cloudwatch_role = true
+    role_permissions_boundary      = "arn:aws:iam::123456789012:policy/workload-boundary"
+    role_path                      = "/platform/"
+  }
+
+  assert {
+    condition     = aws_iam_role.account[0].permissions_boundary == "arn:aws:iam::123456789012:policy/workload-boundary" && aws_iam_role.account[0].path == "/platform/"
+    error_message = "The account-level CloudWatch role must carry the boundary and path asked for."
   }
 }
 

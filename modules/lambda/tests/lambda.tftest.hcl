@@ -13,6 +13,10 @@ mock_provider "aws" {
   mock_data "aws_iam_policy_document" {
     defaults = { json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}" }
   }
+
+  mock_data "aws_partition" {
+    defaults = { partition = "aws" }
+  }
 }
 
 variables {
@@ -69,6 +73,79 @@ run "defaults_for_a_python_function" {
     condition     = aws_lambda_function.this.source_code_hash == filebase64sha256("tests/fixtures/handler.zip")
     error_message = "The function's hash must be the zip's, so a new build deploys and an unchanged one does not."
   }
+}
+
+run "the_function_logs_to_its_group_through_logging_config_in_the_commercial_partition" {
+  command = plan
+
+  assert {
+    condition     = length(aws_lambda_function.this.logging_config) == 1 && aws_lambda_function.this.logging_config[0].log_group == "/aws/lambda/orders-create"
+    error_message = "In the aws partition the function names its log group in logging_config."
+  }
+}
+
+# Lambda answers "LoggingConfig is not supported in us-gov-west-1. Remove LoggingConfig value from your request"
+# in GovCloud, and the China regions do the same (aws/aws-cdk#28919, hashicorp/terraform-provider-aws#34809).
+run "no_logging_config_in_govcloud" {
+  command = plan
+
+  override_data {
+    target = data.aws_partition.current
+    values = { partition = "aws-us-gov" }
+  }
+
+  assert {
+    condition     = length(aws_lambda_function.this.logging_config) == 0
+    error_message = "In aws-us-gov the function must not send logging_config."
+  }
+}
+
+run "no_logging_config_in_china" {
+  command = plan
+
+  override_data {
+    target = data.aws_partition.current
+    values = { partition = "aws-cn" }
+  }
+
+  assert {
+    condition     = length(aws_lambda_function.this.logging_config) == 0
+    error_message = "In aws-cn the function must not send logging_config."
+  }
+}
+
+run "the_role_takes_a_permissions_boundary_and_a_path" {
+  command = plan
+
+  variables {
+    role_permissions_boundary = "arn:aws:iam::123456789012:policy/workload-boundary"
+    role_path                 = "/workloads/orders/"
+  }
+
+  assert {
+    condition     = aws_iam_role.this.permissions_boundary == "arn:aws:iam::123456789012:policy/workload-boundary" && aws_iam_role.this.path == "/workloads/orders/"
+    error_message = "The function's role must carry the boundary and path asked for."
+  }
+}
+
+run "by_default_the_role_has_no_boundary_and_the_root_path" {
+  command = plan
+
+  assert {
+    condition     = aws_iam_role.this.permissions_boundary == null && aws_iam_role.this.path == "/"
+    error_message = "Without a boundary asked for there is none, and the path is \"/\" (as in 1.0)."
+  }
+}
+
+run "rejects_a_boundary_that_is_not_a_policy_arn_and_a_path_without_slashes" {
+  command = plan
+
+  variables {
+    role_permissions_boundary = "workload-boundary"
+    role_path                 = "workloads"
+  }
+
+  expect_failures = [var.role_permissions_boundary, var.role_path]
 }
 
 run "rejects_a_long_function_name" {

@@ -24,8 +24,9 @@ mock_provider "aws" {
 }
 
 variables {
-  environment         = "qa"
-  lambda_package_path = "../lambda/tests/fixtures/handler.zip"
+  environment                = "qa"
+  lambda_package_path        = "../lambda/tests/fixtures/handler.zip"
+  manage_api_gateway_account = false
 }
 
 run "names_follow_the_environment" {
@@ -45,6 +46,16 @@ run "names_follow_the_environment" {
     condition     = module.workouts_table.global_secondary_index_names == tolist(["byTypeAndTime"])
     error_message = "The workouts table has the type index the statistics need."
   }
+}
+
+run "asks_who_owns_the_account_role_of_api_gateway" {
+  command = plan
+
+  variables {
+    manage_api_gateway_account = null
+  }
+
+  expect_failures = [var.manage_api_gateway_account]
 }
 
 run "rejects_a_bad_environment_name" {

@@ -11,6 +11,9 @@ module "api" {
   source = "../.."
 
   name = "example-workouts"
+  # API Gateway needs the account's CloudWatch Logs role for the stage's logs, one per account and region: false
+  # because another stack of the account manages it; true would create it here.
+  manage_account_cloudwatch_role = false
   routes = {
     "GET /stats/{userId}" = {
       function_name = module.function.function_name

@@ -8,6 +8,9 @@ module "workout_log" {
   deletion_protection = false
   log_retention_days  = 7
   alarm_emails        = ["oncall@example.com"]
+  # API Gateway's CloudWatch Logs role, one per account and region: true creates it here. Set false when the
+  # account has it already (another stack manages it).
+  manage_api_gateway_account = true
 }
 
 output "post_workouts_url" {
