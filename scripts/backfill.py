@@ -1,5 +1,5 @@
-"""`make backfill ENV=<env>`: once after upgrading a deployment from 1.0 to 1.1, give every workout stored by 1.0
-what 1.1 keeps for each workout (its copies by id and by type, its period totals, a version), so that old workouts
+"""`make backfill ENV=<env>`: once after upgrading a deployment from 1.0 to 2.0, give every workout stored by 1.0
+what 2.0 keeps for each workout (its copies by id and by type, its period totals, a version), so that old workouts
 can be read, corrected and deleted by id, listed by type and counted in periods. Their lifetime totals are
 already right and are not touched.
 

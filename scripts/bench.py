@@ -140,7 +140,7 @@ class CallCounter:
 
 def seed(client: Any, names: Any, shards: int, user: str, count: int) -> list[str]:
     """`count` workouts for `user` over the year before 2026-11-01, 1% of them rowing, the rest running, written
-    directly with every copy and total 1.1 keeps (batches of 25); their ids."""
+    directly with every copy and total 2.0 keeps (batches of 25); their ids."""
     from collections import defaultdict
     from decimal import Decimal
 

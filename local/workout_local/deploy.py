@@ -121,6 +121,12 @@ class DeployedFunction:
         return listed
 
 
+def unqualified(function_arn: str) -> str:
+    """arn:aws:lambda:<region>:<account>:function:<name>[:<alias or version>] without the qualifier: callers invoke
+    a function's alias, and the function is what runs."""
+    return ":".join(function_arn.split(":")[:7])
+
+
 def _as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [] if value is None else [value]
 
@@ -247,7 +253,7 @@ class Deployment:
                 for method, operation in methods.items():
                     uri = operation["x-amazon-apigateway-integration"]["uri"]
                     function_arn = uri.split("/functions/", 1)[1].removesuffix("/invocations")
-                    routes[f"{method.upper()} {path}"] = by_arn[function_arn]
+                    routes[f"{method.upper()} {path}"] = by_arn[unqualified(function_arn)]
         return routes
 
     def stream_mappings(self) -> list[tuple[Any, DeployedFunction]]:
@@ -257,7 +263,8 @@ class Deployment:
 
         by_arn = {function.arn: function for function in self.functions().values()}
         mappings = [StreamMapping.from_state(r["values"]) for r in self.resources("aws_lambda_event_source_mapping")]
-        return [(mapping, by_arn[mapping.function_arn]) for mapping in mappings if ":dynamodb:" in mapping.stream_arn]
+        return [(mapping, by_arn[unqualified(mapping.function_arn)]) for mapping in mappings
+                if ":dynamodb:" in mapping.stream_arn]  # fmt: skip
 
     def event_buses(self) -> list[str]:
         return [bus["values"]["name"] for bus in self.resources("aws_cloudwatch_event_bus")]

@@ -34,6 +34,9 @@ misreports, so that `terraform apply` of every environment completes and the pla
 7. EventBridge's event envelope. moto 5.2.5 leaves `account` out of the events a rule delivers to its targets;
    EventBridge always sends it (docs/events/*.schema.json require it). `install_event_envelope` puts it back;
    the in-process suites install it too.
+8. Event source mappings of an alias. Given a function's alias (`...:function:<name>:live`), moto 5.2.5 records
+   the version the alias points at as the mapping's FunctionArn (`...:<name>:1`), so every plan wants to point
+   the mapping at the alias again; Lambda keeps the qualified ARN it was given. The mapping keeps it here too.
 
 Test suites can add behaviour of their own: `Emulator(extensions=[...])` (and `--extension FILE` for the process)
 runs each extension's `install()` before the server starts. The least-privilege suite uses one to make IAM
@@ -140,7 +143,7 @@ def install_item_level_rollback() -> None:
 
 
 def install_terraform_gaps() -> None:
-    """Fill the gaps 3-6 of the module docstring in moto's classes. Idempotent."""
+    """Fill the gaps 3-6 and 8 of the module docstring in moto's classes. Idempotent."""
     import moto
     from moto.applicationautoscaling import responses as autoscaling
     from moto.awslambda import models as awslambda
@@ -214,6 +217,28 @@ def install_terraform_gaps() -> None:
         self.items.append(StreamRecord(self.table, view, name, old, new, sequence))
 
     StreamShard.add = add
+
+    backend = awslambda.LambdaBackend
+    create_mapping, update_mapping = backend.create_event_source_mapping, backend.update_event_source_mapping
+
+    def as_given(mapping: Any, function_name: str) -> Any:
+        """The mapping's FunctionArn with the qualifier the request gave it (an alias stays the alias)."""
+        if mapping is None or not function_name:
+            return mapping
+        parts = function_name.split(":")
+        qualifier = parts[7] if parts[0] == "arn" and len(parts) == 8 else parts[1] if len(parts) == 2 else None
+        unqualified = ":".join(mapping.function_arn.split(":")[:7])
+        mapping.function_arn = f"{unqualified}:{qualifier}" if qualifier else unqualified
+        return mapping
+
+    def create_event_source_mapping(self: Any, spec: dict[str, Any]) -> Any:
+        return as_given(create_mapping(self, spec), spec.get("FunctionName", ""))
+
+    def update_event_source_mapping(self: Any, uuid: str, spec: dict[str, Any]) -> Any:
+        return as_given(update_mapping(self, uuid, spec), spec.get("FunctionName", ""))
+
+    backend.create_event_source_mapping = create_event_source_mapping
+    backend.update_event_source_mapping = update_event_source_mapping
     response.terraform_gaps_filled = True
 
 

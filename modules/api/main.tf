@@ -45,18 +45,17 @@ locals {
     }
   }
 
-  # Each route's statement id in its function's policy: "AllowApiGateway<Method><Path>" in CamelCase, as in 1.0, where
-  # that is unique and fits Lambda's 100 characters. Routes that read the same ("GET /a-b", "GET /a/b") or a long
-  # path get the readable start and a hash of the route key instead; the '-' before the hash keeps those apart from
-  # every readable id, which has none.
-  readable_statement_ids = {
-    for key in keys(var.routes) : key => "AllowApiGateway${replace(title(lower(replace(key, "/[^A-Za-z0-9]+/", " "))), " ", "")}"
+  # Each route's statement id: "AllowApiGateway<Method><Path>" in CamelCase, cut to fit Lambda's 100 characters, and a
+  # hash of the route, its qualifier and its source ARN. Routes that read the same ("GET /a-b", "GET /a/b") or a
+  # long path stay apart, and a permission replaced for any reason (another API, another qualifier) has an id of
+  # its own, so the new one can be made before the old one is removed.
+  statement_names = {
+    for key in keys(var.routes) : key => substr("AllowApiGateway${replace(title(lower(replace(key, "/[^A-Za-z0-9]+/", " "))), " ", "")}", 0, 75)
   }
-  statement_ids = {
-    for key, id in local.readable_statement_ids : key => (
-      length(id) <= 100 && length([for other in values(local.readable_statement_ids) : other if other == id]) == 1
-      ? id : "${substr(id, 0, 75)}-${substr(sha256(key), 0, 24)}"
-    )
+
+  # Exactly this method and path of this API, in any stage.
+  source_arns = {
+    for key, route in local.routes : key => "${aws_api_gateway_rest_api.this.execution_arn}/*/${route.method}${route.arn_path}"
   }
 
   # The name API Gateway gives a stage's execution log group; it cannot be chosen.
@@ -173,10 +172,15 @@ resource "aws_api_gateway_method_settings" "this" {
 resource "aws_lambda_permission" "this" {
   for_each = local.routes
 
-  statement_id  = local.statement_ids[each.key]
+  statement_id  = "${local.statement_names[each.key]}-${substr(sha256(join(" ", [each.key, coalesce(each.value.qualifier, "-"), local.source_arns[each.key]])), 0, 24)}"
   action        = "lambda:InvokeFunction"
   function_name = each.value.function_name
+  qualifier     = each.value.qualifier
   principal     = "apigateway.amazonaws.com"
-  # Exactly this method and path of this API, in any stage.
-  source_arn = "${aws_api_gateway_rest_api.this.execution_arn}/*/${each.value.method}${each.value.arn_path}"
+  source_arn    = local.source_arns[each.key]
+
+  # The new statement first, then the old one's removal: a route is never without its permission.
+  lifecycle {
+    create_before_destroy = true
+  }
 }

@@ -15,10 +15,11 @@ variable "description" {
 }
 
 variable "routes" {
-  description = "Routes keyed by \"METHOD /path\" (path parameters in braces, e.g. \"GET /stats/{userId}\"), each to a Lambda function by proxy integration with AWS_IAM authorisation."
+  description = "Routes keyed by \"METHOD /path\" (path parameters in braces, e.g. \"GET /stats/{userId}\"), each to a Lambda function by proxy integration with AWS_IAM authorisation: invoke_arn is what the integration invokes (the lambda module's alias_invoke_arn), qualifier the alias (or version) the invoke permission is granted on (alias_name), null for the unqualified function."
   type = map(object({
     function_name = string
     invoke_arn    = string
+    qualifier     = optional(string)
   }))
 
   validation {

@@ -28,14 +28,30 @@ resource "aws_lambda_function" "this" {
   memory_size                    = var.memory_size
   timeout                        = var.timeout
   reserved_concurrent_executions = var.reserved_concurrent_executions
-  tags                           = var.tags
+  # Every change of code or configuration publishes a version; callers invoke the alias below, not $LATEST.
+  publish = true
+  tags    = var.tags
 
-  environment {
-    variables = var.environment_variables
+  # No block without variables: the provider compares an empty block with none as a change, which with publish
+  # would publish a new version on every apply.
+  dynamic "environment" {
+    for_each = length(var.environment_variables) > 0 ? [var.environment_variables] : []
+
+    content {
+      variables = environment.value
+    }
   }
 
   tracing_config {
     mode = var.tracing_mode
+  }
+
+  dynamic "snap_start" {
+    for_each = var.snap_start ? ["PublishedVersions"] : []
+
+    content {
+      apply_on = snap_start.value
+    }
   }
 
   # Lambda's advanced logging controls exist in the aws partition only: GovCloud and China refuse LoggingConfig
@@ -52,4 +68,21 @@ resource "aws_lambda_function" "this" {
 
   # The role's policy must exist before the first invocation can write logs.
   depends_on = [aws_iam_role_policy.this]
+}
+
+# What callers invoke (API Gateway, event source mappings): the version this apply published, or the one
+# alias_function_version pins for a rollback (README, "Rolling back"). Permissions to invoke are granted on it.
+resource "aws_lambda_alias" "this" {
+  name             = var.alias_name
+  description      = "Invoked by the function's callers; point it at an earlier version to roll back"
+  function_name    = aws_lambda_function.this.function_name
+  function_version = coalesce(var.alias_function_version, aws_lambda_function.this.version)
+}
+
+resource "aws_lambda_provisioned_concurrency_config" "this" {
+  count = var.provisioned_concurrent_executions > 0 ? 1 : 0
+
+  function_name                     = aws_lambda_alias.this.function_name
+  qualifier                         = aws_lambda_alias.this.name
+  provisioned_concurrent_executions = var.provisioned_concurrent_executions
 }

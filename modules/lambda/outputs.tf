@@ -9,8 +9,33 @@ output "function_arn" {
 }
 
 output "invoke_arn" {
-  description = "ARN API Gateway uses to invoke the function."
+  description = "ARN API Gateway uses to invoke the function's unqualified ARN ($LATEST); callers should invoke the alias (alias_invoke_arn)."
   value       = aws_lambda_function.this.invoke_arn
+}
+
+output "version" {
+  description = "The version this apply published."
+  value       = aws_lambda_function.this.version
+}
+
+output "alias_name" {
+  description = "Name of the alias callers invoke (the qualifier of their invoke permissions)."
+  value       = aws_lambda_alias.this.name
+}
+
+output "alias_arn" {
+  description = "ARN of the alias (for event source mappings and other callers)."
+  value       = aws_lambda_alias.this.arn
+}
+
+output "alias_invoke_arn" {
+  description = "ARN API Gateway uses to invoke the alias."
+  value       = aws_lambda_alias.this.invoke_arn
+}
+
+output "alias_function_version" {
+  description = "The version the alias points at now."
+  value       = aws_lambda_alias.this.function_version
 }
 
 output "timeout" {

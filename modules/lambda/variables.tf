@@ -148,6 +148,58 @@ variable "tracing_mode" {
   }
 }
 
+variable "alias_name" {
+  description = "Name of the alias the function's callers invoke (API Gateway, event source mappings). It points at the version each apply publishes, or at alias_function_version."
+  type        = string
+  default     = "live"
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_-]{1,128}$", var.alias_name)) && !can(regex("^[0-9]+$", var.alias_name))
+    error_message = "alias_name must be 1-128 letters, digits, '_' and '-', and not only digits (those name versions)."
+  }
+}
+
+variable "alias_function_version" {
+  description = "Pin the alias to this published version (a rollback: see the README); null follows the version each apply publishes."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.alias_function_version == null || can(regex("^[1-9][0-9]*$", coalesce(var.alias_function_version, "1")))
+    error_message = "alias_function_version must be a published version number such as \"41\", or null."
+  }
+}
+
+variable "provisioned_concurrent_executions" {
+  description = "Execution environments kept initialised for the alias, so that those requests never start cold; billed per GB-second provisioned, whether used or not. 0 for none."
+  type        = number
+  default     = 0
+  nullable    = false
+
+  validation {
+    condition     = var.provisioned_concurrent_executions >= 0 && floor(var.provisioned_concurrent_executions) == var.provisioned_concurrent_executions
+    error_message = "provisioned_concurrent_executions must be a whole number, 0 or more."
+  }
+}
+
+variable "snap_start" {
+  description = "Lambda SnapStart on published versions: new execution environments resume from a snapshot taken when the version is published, instead of starting cold. Python 3.12 and later; not with provisioned concurrency."
+  type        = bool
+  default     = false
+  nullable    = false
+
+  validation {
+    condition     = !var.snap_start || contains(["python3.12", "python3.13"], var.runtime)
+    error_message = "snap_start needs runtime python3.12 or later (Lambda SnapStart supports no earlier Python)."
+  }
+
+  validation {
+    condition     = !(var.snap_start && var.provisioned_concurrent_executions > 0)
+    error_message = "snap_start and provisioned_concurrent_executions exclude each other: Lambda SnapStart does not support provisioned concurrency."
+  }
+}
+
 variable "role_permissions_boundary" {
   description = "ARN of the managed policy to set as the permissions boundary of the function's role (where service control policies demand one); null for none."
   type        = string

@@ -61,6 +61,7 @@ module "publisher" {
 
   role_permissions_boundary = var.role_permissions_boundary
   role_path                 = var.role_path
+  alias_function_version    = var.alias_function_version
 
   environment_variables = merge(var.environment_variables, { EVENT_BUS_NAME = aws_cloudwatch_event_bus.this.name })
 
@@ -69,7 +70,7 @@ module "publisher" {
 
 resource "aws_lambda_event_source_mapping" "this" {
   event_source_arn                   = var.stream_arn
-  function_name                      = module.publisher.function_arn
+  function_name                      = module.publisher.alias_arn
   starting_position                  = var.starting_position
   batch_size                         = var.batch_size
   maximum_batching_window_in_seconds = var.maximum_batching_window_in_seconds

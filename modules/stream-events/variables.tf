@@ -181,6 +181,12 @@ variable "iterator_age_alarm_seconds" {
   }
 }
 
+variable "alias_function_version" {
+  description = "Pin the publisher's alias (what the event source mapping invokes) to this published version, for a rollback; null follows the version each apply publishes."
+  type        = string
+  default     = null
+}
+
 variable "role_permissions_boundary" {
   description = "ARN of the managed policy to set as the permissions boundary of the publisher function's role (where service control policies demand one); null for none."
   type        = string

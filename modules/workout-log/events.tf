@@ -29,6 +29,7 @@ module "change_events" {
 
   role_permissions_boundary = var.role_permissions_boundary
   role_path                 = var.role_path
+  alias_function_version    = var.pinned_versions.publish_changes
 
   environment_variables = {
     POWERTOOLS_SERVICE_NAME      = local.service_name

@@ -123,6 +123,7 @@ module "process_workout" {
   memory_size                    = var.lambda_memory_size
   timeout                        = var.lambda_timeout
   reserved_concurrent_executions = var.reserved_concurrency.process_workout
+  alias_function_version         = var.pinned_versions.process_workout
   log_retention_days             = var.log_retention_days
   role_permissions_boundary      = var.role_permissions_boundary
   role_path                      = var.role_path
@@ -165,6 +166,7 @@ module "workout_stats" {
   memory_size                    = var.lambda_memory_size
   timeout                        = var.lambda_timeout
   reserved_concurrent_executions = var.reserved_concurrency.workout_stats
+  alias_function_version         = var.pinned_versions.workout_stats
   log_retention_days             = var.log_retention_days
   role_permissions_boundary      = var.role_permissions_boundary
   role_path                      = var.role_path
@@ -195,8 +197,8 @@ module "api" {
   role_path                      = var.role_path
 
   routes = merge(
-    { for route in local.write_routes : route => { function_name = module.process_workout.function_name, invoke_arn = module.process_workout.invoke_arn } },
-    { for route in local.read_routes : route => { function_name = module.workout_stats.function_name, invoke_arn = module.workout_stats.invoke_arn } },
+    { for route in local.write_routes : route => { function_name = module.process_workout.function_name, invoke_arn = module.process_workout.alias_invoke_arn, qualifier = module.process_workout.alias_name } },
+    { for route in local.read_routes : route => { function_name = module.workout_stats.function_name, invoke_arn = module.workout_stats.alias_invoke_arn, qualifier = module.workout_stats.alias_name } },
   )
 }
 

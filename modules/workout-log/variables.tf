@@ -202,3 +202,14 @@ variable "role_path" {
   default     = "/"
   nullable    = false
 }
+
+variable "pinned_versions" {
+  description = "Roll a function back: the published version its alias (what the API and the stream invoke) points at, instead of the version each apply publishes. Unset ones follow each apply. See docs/OPERATIONS.md, \"Rolling back a release\"."
+  type = object({
+    process_workout = optional(string)
+    workout_stats   = optional(string)
+    publish_changes = optional(string)
+  })
+  default  = {}
+  nullable = false
+}

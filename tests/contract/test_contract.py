@@ -126,15 +126,43 @@ def test_api_gateway_may_invoke_each_function_for_its_routes_only(env, emulated)
     deployment = emulated[env].deployment
     (rest_api,) = deployment.resources("aws_api_gateway_rest_api")
     granted = {
-        (p["values"]["function_name"], p["values"]["source_arn"]) for p in deployment.resources("aws_lambda_permission")
+        (p["values"]["function_name"], p["values"]["qualifier"], p["values"]["source_arn"])
+        for p in deployment.resources("aws_lambda_permission")
     }
 
     expected = set()
     for route, function in deployment.routes().items():
         method, path = route.split(" ", 1)
         wildcard_path = "/".join("*" if part.startswith("{") else part for part in path.split("/"))
-        expected.add((function.name, f"{rest_api['values']['execution_arn']}/*/{method}{wildcard_path}"))
+        expected.add((function.name, "live", f"{rest_api['values']['execution_arn']}/*/{method}{wildcard_path}"))
+    # Granted on the alias the integrations invoke, never on the unqualified function ($LATEST).
     assert granted == expected
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_the_api_and_the_stream_invoke_each_functions_alias_on_the_version_terraform_published(env, emulated):
+    """A bad release is rolled back by pointing the alias at the previous version: that works only if every caller
+    invokes the alias, and the alias is where Terraform left it (Lambda's own answer, not the state's)."""
+    deployment = emulated[env].deployment
+    lambda_client = emulated[env].emulator.client("lambda")
+    functions = {f["values"]["function_name"]: f["values"] for f in deployment.resources("aws_lambda_function")}
+    aliases = {a["values"]["function_name"]: a["values"] for a in deployment.resources("aws_lambda_alias")}
+    (rest_api,) = deployment.resources("aws_api_gateway_rest_api")
+    invoked = {
+        operation["x-amazon-apigateway-integration"]["uri"]
+        for methods in json.loads(rest_api["values"]["body"])["paths"].values()
+        for operation in methods.values()
+    }
+    (mapping,) = deployment.resources("aws_lambda_event_source_mapping")
+
+    assert set(aliases) == set(functions)
+    routed = {function.name for function in deployment.routes().values()}
+    assert invoked == {aliases[name]["invoke_arn"] for name in routed}
+    assert mapping["values"]["function_arn"] == aliases[f"workout-log-{env}-publish"]["arn"]
+    for name, alias in aliases.items():
+        published = functions[name]["version"]
+        assert published.isdigit() and alias["function_version"] == published, name
+        assert lambda_client.get_alias(FunctionName=name, Name="live")["FunctionVersion"] == published
     assert {p["values"]["principal"] for p in deployment.resources("aws_lambda_permission")} == {
         "apigateway.amazonaws.com"
     }

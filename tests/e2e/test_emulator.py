@@ -210,6 +210,25 @@ def test_gap_6_a_stream_with_an_event_source_mapping_keeps_its_writes_and_record
     assert keys[-3:] == ["mapped-0", "mapped-1", "mapped-2"]
 
 
+def test_gap_8_a_mapping_of_an_alias_keeps_the_alias(emulator, dynamodb):
+    """moto 5.2.5 records the version an alias points at as the mapping's FunctionArn; Lambda keeps the alias, which
+    is what makes a rollback of the alias reach the stream's records too."""
+    stream = dynamodb.describe_table(TableName="emulator-check")["Table"]["LatestStreamArn"]
+    lambda_client = emulator.client("lambda")
+    function = _function(emulator, "aliased-reader", Publish=True)
+    alias = lambda_client.create_alias(FunctionName="aliased-reader", Name="live",
+                                       FunctionVersion=function["Version"])["AliasArn"]  # fmt: skip
+
+    created = lambda_client.create_event_source_mapping(EventSourceArn=stream, FunctionName=alias,
+                                                        StartingPosition="LATEST")  # fmt: skip
+    updated = lambda_client.update_event_source_mapping(UUID=created["UUID"], FunctionName="aliased-reader:live")
+    unqualified = lambda_client.update_event_source_mapping(UUID=created["UUID"], FunctionName="aliased-reader")
+
+    assert created["FunctionArn"] == updated["FunctionArn"] == alias
+    assert unqualified["FunctionArn"] == function["FunctionArn"].removesuffix(f":{function['Version']}")
+    assert lambda_client.get_event_source_mapping(UUID=created["UUID"])["FunctionArn"] == unqualified["FunctionArn"]
+
+
 def test_gap_7_events_a_rule_delivers_carry_the_account(emulator):
     import json
 

@@ -86,7 +86,7 @@ def test_two_servers_started_together_each_apply_serve_and_stop_on_sigterm(fresh
             assert "export AWS_ENDPOINT_URL=" + emulator in text
             assert "export WORKOUTS_TABLE_NAME=workout-log-dev-workouts" in text
             assert re.search(
-                r"environments/dev applied to the emulator: 61 resources created by\s+terraform apply", text
+                r"environments/dev applied to the emulator: 64 resources created by\s+terraform apply", text
             )
             assert "-> workout-log-dev-process-workout (workout_log.handlers.process_workout.handler)" in text
             assert "published on the bus workout-log-dev" in text

@@ -5,6 +5,8 @@ empty. Where the clone lacks the release's commit, the upgrade is skipped with t
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from support import releases
@@ -19,9 +21,11 @@ def upgrade_plan(emulated, upgrade_from, env: str) -> dict:
     return plan
 
 
-# Replaced by design on every change of the API: a deployment is an immutable snapshot, and the api module makes the
-# new one before it deletes the old (create_before_destroy), so the stage never points at nothing.
-REPLACED_BY_DESIGN = {"aws_api_gateway_deployment"}
+# Replaced by design, each new one made before the old one is deleted (create_before_destroy), so that the stage
+# never points at nothing and a route is never without its permission: the API deployment on every change of the
+# API (a deployment is an immutable snapshot), and from 2.0.0 on the invoke permissions, which move from each
+# function's policy to its alias's (the qualifier is part of a permission's identity in Lambda and the provider).
+REPLACED_BY_DESIGN = {"aws_api_gateway_deployment", "aws_lambda_permission"}
 
 
 @pytest.mark.parametrize("env", ENVIRONMENTS)
@@ -34,7 +38,7 @@ def test_upgrading_from_the_previous_release_destroys_and_replaces_nothing(env, 
     forgotten = [c["address"] for c in changes if c["change"]["actions"] == ["forget"]]
     assert destroyed == [], f"{env}: upgrading from {upgrade_from.release.version} destroys or replaces {destroyed}"
     replaced = [c for c in changes if c["type"] in REPLACED_BY_DESIGN and "delete" in c["change"]["actions"]]
-    assert all(c["change"]["actions"] == ["create", "delete"] for c in replaced), "new deployment first"
+    assert all(c["change"]["actions"] == ["create", "delete"] for c in replaced), "the new one first"
     assert forgotten == [], f"{env}: upgrading from {upgrade_from.release.version} forgets {forgotten}"
 
 
@@ -49,6 +53,24 @@ def test_the_upgrade_adds_the_change_events_stack_on_the_table_already_streaming
     assert {"aws_cloudwatch_event_bus", "aws_lambda_function", "aws_lambda_event_source_mapping", "aws_sqs_queue",
             "aws_cloudwatch_metric_alarm", "aws_iam_role", "aws_iam_role_policy"} <= created  # fmt: skip
     assert [c["change"]["actions"] for c in table] in ([["no-op"]], [["update"]])
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_the_upgrade_points_the_api_at_each_functions_alias_in_place(env, emulated, upgrade_from):
+    """The API's integrations move from each function's unqualified ARN to its alias by updating the REST API in
+    place; the functions themselves are updated (publishing a version), not replaced."""
+    changes = upgrade_plan(emulated, upgrade_from, env)["resource_changes"]
+    (rest_api,) = [c for c in changes if c["type"] == "aws_api_gateway_rest_api"]
+    functions = [c for c in changes if c["type"] == "aws_lambda_function" and ".change_events." not in c["address"]]
+    aliases = [c for c in changes if c["type"] == "aws_lambda_alias"]
+
+    assert rest_api["change"]["actions"] == ["update"]
+    assert {tuple(c["change"]["actions"]) for c in functions} == {("update",)}
+    assert len(aliases) == 3 and {tuple(c["change"]["actions"]) for c in aliases} == {("create",)}
+    body = json.loads(emulated[env].deployment.resource(rest_api["address"])["values"]["body"])
+    uris = {operation["x-amazon-apigateway-integration"]["uri"]
+            for methods in body["paths"].values() for operation in methods.values()}  # fmt: skip
+    assert uris and all(uri.endswith(":live/invocations") for uri in uris), uris
 
 
 def test_the_upgrade_starts_from_the_newest_recorded_release(upgrade_from):

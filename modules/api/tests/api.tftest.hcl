@@ -131,24 +131,38 @@ run "invoke_permissions_name_method_and_path" {
   }
 }
 
-run "statement_ids_stay_readable_where_they_can" {
-  command = plan
+run "statement_ids_read_as_the_route" {
+  assert {
+    condition = alltrue([
+      startswith(aws_lambda_permission.this["POST /orders"].statement_id, "AllowApiGatewayPostOrders-"),
+      startswith(aws_lambda_permission.this["GET /orders/{orderId}"].statement_id, "AllowApiGatewayGetOrdersOrderid-"),
+    ])
+    error_message = "A statement id starts with AllowApiGateway<Method><Path>, so that a reader of the policy sees the route."
+  }
+}
+
+run "invoke_permissions_are_granted_on_the_qualifier_the_route_names" {
+  variables {
+    routes = {
+      "POST /orders" = { function_name = "orders-create", invoke_arn = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:orders-create:live/invocations", qualifier = "live" }
+      "GET /health"  = { function_name = "orders-create", invoke_arn = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:orders-create/invocations" }
+    }
+  }
 
   assert {
-    condition = { for key, p in aws_lambda_permission.this : key => p.statement_id } == {
-      "POST /orders"             = "AllowApiGatewayPostOrders"
-      "GET /orders/{orderId}"    = "AllowApiGatewayGetOrdersOrderid"
-      "DELETE /orders/{orderId}" = "AllowApiGatewayDeleteOrdersOrderid"
-    }
-    error_message = "Routes whose readable id is unique and fits keep it (so that 1.0's permissions are not replaced)."
+    condition     = aws_lambda_permission.this["POST /orders"].qualifier == "live" && aws_lambda_permission.this["GET /health"].qualifier == null
+    error_message = "Each route's permission is granted on the alias it names (or the unqualified function)."
+  }
+
+  assert {
+    condition     = jsondecode(aws_api_gateway_rest_api.this.body).paths["/orders"].post["x-amazon-apigateway-integration"].uri == var.routes["POST /orders"].invoke_arn
+    error_message = "The integration invokes the route's invoke_arn (the alias)."
   }
 }
 
 # Two routes of one function that read the same ("GET /a-b", "GET /a/b"), and a path longer than Lambda's
 # 100-character statement id: each id unique, at most 100 characters of Lambda's alphabet.
 run "statement_ids_are_unique_and_bounded_for_any_route_set" {
-  command = plan
-
   variables {
     routes = {
       for key in ["GET /a-b", "GET /a/b", "GET /A_B", "POST /${join("/", [for i in range(30) : "segment${i}"])}", "POST /${join("/", [for i in range(30) : "segment${i}"])}/x"] :

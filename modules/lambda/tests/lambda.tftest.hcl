@@ -148,6 +148,90 @@ run "rejects_a_boundary_that_is_not_a_policy_arn_and_a_path_without_slashes" {
   expect_failures = [var.role_permissions_boundary, var.role_path]
 }
 
+run "callers_invoke_an_alias_on_the_version_this_apply_published" {
+  assert {
+    condition     = aws_lambda_function.this.publish && aws_lambda_alias.this.function_version == aws_lambda_function.this.version
+    error_message = "Each apply publishes a version, and the alias points at it."
+  }
+
+  assert {
+    condition     = aws_lambda_alias.this.name == "live" && output.alias_invoke_arn == aws_lambda_alias.this.invoke_arn
+    error_message = "The alias is \"live\" by default, and its invoke ARN is an output for API Gateway."
+  }
+
+  assert {
+    condition     = length(aws_lambda_provisioned_concurrency_config.this) == 0 && length(aws_lambda_function.this.snap_start) == 0
+    error_message = "Provisioned concurrency and SnapStart are off unless asked for."
+  }
+}
+
+run "a_rollback_pins_the_alias_to_an_earlier_version" {
+  variables {
+    alias_function_version = "41"
+  }
+
+  assert {
+    condition     = aws_lambda_alias.this.function_version == "41" && output.alias_function_version == "41"
+    error_message = "alias_function_version must point the alias at that version, whatever this apply published."
+  }
+}
+
+run "provisioned_concurrency_is_kept_on_the_alias" {
+  variables {
+    provisioned_concurrent_executions = 3
+  }
+
+  assert {
+    condition     = aws_lambda_provisioned_concurrency_config.this[0].qualifier == "live" && aws_lambda_provisioned_concurrency_config.this[0].provisioned_concurrent_executions == 3
+    error_message = "Provisioned concurrency belongs to the alias callers invoke."
+  }
+}
+
+run "snap_start_applies_to_published_versions" {
+  variables {
+    runtime    = "python3.12"
+    snap_start = true
+  }
+
+  assert {
+    condition     = aws_lambda_function.this.snap_start[0].apply_on == "PublishedVersions"
+    error_message = "SnapStart must apply to the published versions (the alias invokes those)."
+  }
+}
+
+run "rejects_snap_start_on_python_3_11" {
+  command = plan
+
+  variables {
+    runtime    = "python3.11"
+    snap_start = true
+  }
+
+  expect_failures = [var.snap_start]
+}
+
+run "rejects_snap_start_with_provisioned_concurrency" {
+  command = plan
+
+  variables {
+    snap_start                        = true
+    provisioned_concurrent_executions = 2
+  }
+
+  expect_failures = [var.snap_start]
+}
+
+run "rejects_an_alias_named_like_a_version_and_a_version_that_is_not_one" {
+  command = plan
+
+  variables {
+    alias_name             = "42"
+    alias_function_version = "$LATEST"
+  }
+
+  expect_failures = [var.alias_name, var.alias_function_version]
+}
+
 run "rejects_a_long_function_name" {
   command = plan
 

@@ -48,6 +48,19 @@ run "names_follow_the_environment" {
   }
 }
 
+run "a_pinned_version_rolls_one_function_back" {
+  command = plan
+
+  variables {
+    pinned_versions = { process_workout = "41" }
+  }
+
+  assert {
+    condition     = module.process_workout.alias_function_version == "41"
+    error_message = "pinned_versions.process_workout must point the write function's alias at version 41."
+  }
+}
+
 run "asks_who_owns_the_account_role_of_api_gateway" {
   command = plan
 

@@ -49,7 +49,7 @@ SORT_KEY_SEPARATOR = "#"
 ITEM_TYPE = "itemType"
 WORKOUT, OF_TYPE, BY_ID, PERIOD = "workout", "workoutOfType", "workoutById", "period"
 BY_ID_SORT_KEY = "#"
-# Marks the by-id copies the backfill gave workouts stored before 1.1: indexing an old workout is not a change.
+# Marks the by-id copies the backfill gave workouts stored before 2.0: indexing an old workout is not a change.
 BACKFILLED = "backfilled"
 
 _TOTAL_FIELDS = {
@@ -142,7 +142,7 @@ def _by_id_item(record: WorkoutRecord) -> dict[str, Any]:
 
 
 def _from_item(item: dict[str, Any]) -> WorkoutRecord:
-    """A workout from any of its copies, or from a workout item stored before 1.1 (no owner, offset, version)."""
+    """A workout from any of its copies, or from a workout item stored before 2.0 (no owner, offset, version)."""
 
     def num(name: str) -> Decimal | None:
         return Decimal(item[name]["N"]) if name in item else None
@@ -371,11 +371,11 @@ class DynamoDBWorkoutStore:
             ]
         )
 
-    # -- the backfill of workouts stored before 1.1 ---------------------------------------------------------------
+    # -- the backfill of workouts stored before 2.0 ---------------------------------------------------------------
     def legacy_workouts(
         self, start_key: dict[str, Any] | None = None, page_size: int = 500
     ) -> tuple[list[dict[str, Any]], Any]:
-        """The workout items stored before 1.1 (no itemType) among the next `page_size` items of the table, and
+        """The workout items stored before 2.0 (no itemType) among the next `page_size` items of the table, and
         where the next page starts (None: the scan is done)."""
         request: dict[str, Any] = {
             "TableName": self._workouts_table,
@@ -389,7 +389,7 @@ class DynamoDBWorkoutStore:
         return response.get("Items", []), response.get("LastEvaluatedKey")
 
     def index_legacy_workout(self, item: dict[str, Any]) -> bool:
-        """Give a workout stored before 1.1 what every workout has since (its by-id and by-type copies, its period
+        """Give a workout stored before 2.0 what every workout has since (its by-id and by-type copies, its period
         totals, a version and its offset: UTC, the one the old code kept), in one transaction that runs only if
         it has not run before. Its lifetime totals were counted when it was stored. False: already done."""
         record = _from_item(item)

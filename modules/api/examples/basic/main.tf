@@ -17,7 +17,8 @@ module "api" {
   routes = {
     "GET /stats/{userId}" = {
       function_name = module.function.function_name
-      invoke_arn    = module.function.invoke_arn
+      invoke_arn    = module.function.alias_invoke_arn
+      qualifier     = module.function.alias_name
     }
   }
 }
