@@ -27,6 +27,23 @@ from typing import Any
 Invoke = Callable[[dict[str, Any]], dict[str, Any]]
 
 
+def repeat(name: str, step: Callable[[], object], stopped: threading.Event, interval: float) -> threading.Thread:
+    """Run `step` every `interval` seconds in a daemon thread until `stopped` is set; a failing step is printed and
+    the next one runs (as Lambda's pollers keep polling)."""
+
+    def loop() -> None:
+        while not stopped.is_set():
+            try:
+                step()
+            except Exception as error:
+                print(f"{name}: {type(error).__name__}: {error}", flush=True)
+            stopped.wait(interval)
+
+    thread = threading.Thread(target=loop, name=name.replace(" ", "-"), daemon=True)
+    thread.start()
+    return thread
+
+
 @dataclass(frozen=True)
 class StreamMapping:
     """One aws_lambda_event_source_mapping of a DynamoDB stream, as the state holds it."""
@@ -210,16 +227,7 @@ class StreamPoller:
         with self._lock:
             self._open_shards()
 
-        def loop() -> None:
-            while not self._stopped.is_set():
-                try:
-                    self.poll()
-                except Exception as error:
-                    print(f"stream poller: {type(error).__name__}: {error}", flush=True)
-                self._stopped.wait(interval)
-
-        self._thread = threading.Thread(target=loop, name="stream-poller", daemon=True)
-        self._thread.start()
+        self._thread = repeat("stream poller", self.poll, self._stopped, interval)
         return self
 
     def stop(self) -> None:
@@ -287,16 +295,7 @@ class BusWatch:
         return taken
 
     def start(self, interval: float = 0.2) -> BusWatch:
-        def loop() -> None:
-            while not self._stopped.is_set():
-                try:
-                    self.drain()
-                except Exception as error:
-                    print(f"event watch: {type(error).__name__}: {error}", flush=True)
-                self._stopped.wait(interval)
-
-        self._thread = threading.Thread(target=loop, name="bus-watch", daemon=True)
-        self._thread.start()
+        self._thread = repeat("event watch", self.drain, self._stopped, interval)
         return self
 
     def stop(self) -> None:
